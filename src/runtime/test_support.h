@@ -1,0 +1,41 @@
+// Helpers shared by the runtime and net tests (not part of the library).
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "runtime/smp.h"
+#include "runtime/task.h"
+
+namespace shoal::testing {
+
+// The backends this machine allows; tests are instantiated once per entry.
+inline std::vector<reactor_backend_kind> available_backends() {
+  std::vector<reactor_backend_kind> kinds{reactor_backend_kind::epoll};
+  if (smp::backend_available(reactor_backend_kind::io_uring)) {
+    kinds.push_back(reactor_backend_kind::io_uring);
+  }
+  return kinds;
+}
+
+inline std::string backend_name(const ::testing::TestParamInfo<reactor_backend_kind>& info) {
+  return to_string(info.param);
+}
+
+// Runs `body` (a callable returning task<void>) as the main task of an smp
+// with `shards` shards on `backend`.
+template <typename Body>
+void run_on_shards(unsigned shards, reactor_backend_kind backend, Body body) {
+  smp_config config;
+  config.shards = shards;
+  config.backend = backend;
+  smp::run(config, [&]() -> task<int> {
+    co_await body();
+    co_return 0;
+  });
+}
+
+}  // namespace shoal::testing
