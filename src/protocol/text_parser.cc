@@ -1,0 +1,463 @@
+// The memcached text-protocol parser. Design notes (the full rule list with
+// the probes behind it is docs/protocol.md):
+//
+// * Lines end at '\n'; one '\r' before it is dropped (bare "\n" is accepted,
+//   as memcached does for backward compatibility). memcached NUL-terminates
+//   the line and tokenizes it with strlen(), so a NUL byte ends the line's
+//   meaning (the rest up to '\n' is still consumed): the tokenizer reproduces
+//   that instead of scanning the line twice.
+// * Tokens are separated by runs of spaces only. memcached tokenizes at most
+//   23 tokens (MAX_TOKENS 24 with its terminator) and keeps the rest of the
+//   line as one remainder; its token-count checks (WANT_TOKENS*) therefore see
+//   min(tokens, 23). We count the same way so every "wrong number of tokens"
+//   answer matches, including the HTTP close rule, which looks at the last of
+//   those 23 tokens.
+// * Dispatch follows memcached 1.6.18's order, because it decides which lines
+//   close the connection: a first letter of g, s, a, c, i, d or t, or a
+//   two-letter m* (meta) command, answers ERROR when the name is unknown;
+//   any other unknown command whose last token starts with "HTTP/" closes.
+// * The 2,048-byte limit is applied to the line, not to what one read()
+//   happened to return: memcached closes when more than 2,048 bytes are
+//   buffered without a newline, which for a longer line depends on how the
+//   bytes were split into reads. We close whenever the line is longer, so the
+//   outcome never depends on the split (docs/decisions/0301-line-limit.md).
+// * The hot paths are `get <key>` and `set <key> ...`: one memchr for the
+//   newline, one byte loop for the tokens, digit loops for the numbers.
+#include "protocol/text_parser.h"
+
+#include <array>
+#include <climits>
+#include <cstring>
+
+#include "base/item_limits.h"
+#include "protocol/numbers.h"
+
+namespace shoal::protocol {
+
+namespace {
+
+// memcached's MAX_TOKENS (24) minus its terminating empty token.
+constexpr size_t max_tokens = 23;
+
+// Largest -Y payload ("user pass") we will wait for; past it the connection is
+// closed. memcached has no bound (docs/protocol.md#authentication).
+constexpr size_t max_auth_payload = 64 * 1024;
+
+// Returns the next space-separated token of [p, end) and advances p past it;
+// an empty view at the end of the line. A NUL byte ends the line: `end` is
+// pulled back to it, as strlen() would have stopped memcached there.
+inline std::string_view next_token(const char*& p, const char*& end) noexcept {
+  while (p < end && *p == ' ') ++p;
+  const char* start = p;
+  while (p < end) {
+    const auto ch = static_cast<unsigned char>(*p);
+    if (ch > ' ') {
+      ++p;
+      continue;
+    }
+    if (ch == ' ') break;
+    if (ch == 0) {
+      end = p;
+      break;
+    }
+    ++p;  // other control characters belong to the token
+  }
+  return {start, static_cast<size_t>(p - start)};
+}
+
+// The first tokens of a line, counted the way memcached's tokenizer does.
+struct token_list {
+  std::array<std::string_view, max_tokens> tok;
+  size_t count = 0;  // memcached's ntokens - 1
+
+  bool last_is_noreply() const noexcept { return count > 0 && tok[count - 1] == "noreply"; }
+};
+
+// Appends tokens from [p, end) to `t` until it holds max_tokens or the line
+// ends.
+void tokenize_rest(const char* p, const char* end, token_list& t) noexcept {
+  while (t.count < max_tokens) {
+    std::string_view tok = next_token(p, end);
+    if (tok.empty()) return;
+    t.tok[t.count++] = tok;
+  }
+}
+
+parse_status fail(command* out, client_error e, command_kind failed, bool noreply = false) {
+  out->reset();  // drop whatever was parsed before the error
+  out->kind = command_kind::client_error;
+  out->error = e;
+  out->failed = failed;
+  out->noreply = noreply;
+  return parse_status::complete;
+}
+
+// "ERROR" for an unknown command or a wrong token count: memcached rejects
+// those lines before any per-command processing, so `failed` stays unset.
+parse_status unknown(command* out) {
+  return fail(out, client_error::error, command_kind::client_error);
+}
+
+bool key_too_long(std::string_view key) noexcept { return key.size() > max_key_length; }
+
+bool starts_with(std::string_view s, std::string_view prefix) noexcept {
+  return s.size() >= prefix.size() && std::memcmp(s.data(), prefix.data(), prefix.size()) == 0;
+}
+
+struct line_context {
+  size_t max_item_size;
+  size_t* needed;  // set when a storage command waits for its value
+};
+
+parse_status parse_retrieval(const char* p, const char* end, command_kind kind, command* out) {
+  std::string_view tok = next_token(p, end);
+  if (tok.empty()) return unknown(out);  // "get" needs at least one more token
+  out->kind = kind;
+  if (kind == command_kind::gat || kind == command_kind::gats) {
+    int32_t exptime;
+    if (!parse_i32(tok, &exptime)) return fail(out, client_error::invalid_exptime, kind);
+    out->exptime = exptime;
+    tok = next_token(p, end);  // "gat <exptime>" alone is valid: no keys, END
+  }
+  for (; !tok.empty(); tok = next_token(p, end)) {
+    // memcached drops the hits so far and answers only this error.
+    if (key_too_long(tok)) return fail(out, client_error::bad_command_line_format, kind);
+    out->keys.push_back(tok);
+  }
+  return parse_status::complete;
+}
+
+parse_status parse_storage(std::string_view in, size_t line_size, const token_list& t,
+                           command_kind kind, command* out, size_t* consumed,
+                           const line_context& ctx) {
+  // <cmd> <key> <flags> <exptime> <bytes> [<cas>] [noreply]
+  const size_t base = kind == command_kind::cas ? 6 : 5;
+  if (t.count != base && t.count != base + 1) return unknown(out);
+  const bool noreply = t.last_is_noreply();
+  const std::string_view key = t.tok[1];
+  uint32_t flags;
+  int32_t exptime;
+  int32_t bytes;
+  uint64_t cas_unique = 0;
+  if (key_too_long(key) || !parse_u32(t.tok[2], &flags) || !parse_i32(t.tok[3], &exptime) ||
+      !parse_i32(t.tok[4], &bytes) ||
+      (kind == command_kind::cas && !parse_u64(t.tok[5], &cas_unique)) || bytes < 0 ||
+      bytes > INT_MAX - 2) {
+    // The value, if the client sent one, is left to be read as commands.
+    return fail(out, client_error::bad_command_line_format, kind, noreply);
+  }
+  out->kind = kind;
+  out->noreply = noreply;
+  out->key = key;
+  out->flags = flags;
+  out->exptime = exptime;
+  out->cas_unique = cas_unique;
+  const size_t value_size = static_cast<size_t>(bytes);
+  if (!item_size_ok(key.size(), value_size, ctx.max_item_size)) {
+    out->too_large = true;
+    out->swallow = value_size + 2;
+    return parse_status::complete;  // *consumed: the line
+  }
+  const size_t total = line_size + value_size + 2;
+  if (in.size() < total) {
+    *ctx.needed = total;
+    return parse_status::need_more;
+  }
+  const char* data = in.data() + line_size;
+  *consumed = total;
+  if (data[value_size] != '\r' || data[value_size + 1] != '\n') {
+    return fail(out, client_error::bad_data_chunk, kind, noreply);
+  }
+  out->value = {data, value_size};
+  return parse_status::complete;
+}
+
+// Everything but retrieval and storage. t.tok[0] is the command name.
+parse_status parse_other(const token_list& t, command* out) {
+  const std::string_view name = t.tok[0];
+  const size_t n = t.count;
+  if (name == "delete") {
+    // delete <key> [0] [noreply]
+    if (n < 2 || n > 4) return unknown(out);
+    if (n > 2) {
+      const bool hold_is_zero = t.tok[2] == "0";
+      const bool noreply = t.last_is_noreply();
+      const bool valid = (n == 3 && (hold_is_zero || noreply)) ||
+                         (n == 4 && hold_is_zero && noreply);
+      if (!valid) return fail(out, client_error::delete_usage, command_kind::delete_, noreply);
+      out->noreply = noreply;
+    }
+    if (key_too_long(t.tok[1])) {
+      return fail(out, client_error::bad_command_line_format, command_kind::delete_,
+                  out->noreply);
+    }
+    out->kind = command_kind::delete_;
+    out->key = t.tok[1];
+    return parse_status::complete;
+  }
+  if (name == "incr" || name == "decr") {
+    // incr <key> <delta> [noreply]; the delta is checked before the key.
+    const command_kind kind = name == "incr" ? command_kind::incr : command_kind::decr;
+    if (n != 3 && n != 4) return unknown(out);
+    const bool noreply = t.last_is_noreply();
+    uint64_t delta;
+    if (!parse_u64(t.tok[2], &delta)) return fail(out, client_error::invalid_delta, kind, noreply);
+    if (key_too_long(t.tok[1])) {
+      return fail(out, client_error::bad_command_line_format, kind, noreply);
+    }
+    out->kind = kind;
+    out->noreply = noreply;
+    out->key = t.tok[1];
+    out->delta = delta;
+    return parse_status::complete;
+  }
+  if (name == "touch") {
+    // touch <key> <exptime> [noreply]; the key is checked before the exptime.
+    if (n != 3 && n != 4) return unknown(out);
+    const bool noreply = t.last_is_noreply();
+    if (key_too_long(t.tok[1])) {
+      return fail(out, client_error::bad_command_line_format, command_kind::touch, noreply);
+    }
+    int32_t exptime;
+    if (!parse_i32(t.tok[2], &exptime)) {
+      return fail(out, client_error::invalid_exptime, command_kind::touch, noreply);
+    }
+    out->kind = command_kind::touch;
+    out->noreply = noreply;
+    out->key = t.tok[1];
+    out->exptime = exptime;
+    return parse_status::complete;
+  }
+  if (name == "stats") {
+    out->kind = command_kind::stats;
+    out->arg_count = static_cast<uint8_t>(std::min(n - 1, out->args.size()));
+    for (size_t i = 0; i < out->arg_count; ++i) out->args[i] = t.tok[i + 1];
+    return parse_status::complete;
+  }
+  if (name == "version") {
+    out->kind = command_kind::version;  // extra tokens are ignored
+    return parse_status::complete;
+  }
+  if (name == "quit") {
+    out->kind = command_kind::quit;
+    return parse_status::complete;
+  }
+  if (name == "flush_all") {
+    // flush_all [delay] [noreply]; "flush_all 5 6" uses 5.
+    if (n > 3) return unknown(out);
+    const bool noreply = t.last_is_noreply();
+    int32_t delay = 0;
+    if (n != (noreply ? 2u : 1u) && !parse_i32(t.tok[1], &delay)) {
+      return fail(out, client_error::invalid_exptime, command_kind::flush_all, noreply);
+    }
+    out->kind = command_kind::flush_all;
+    out->noreply = noreply;
+    out->exptime = delay;
+    return parse_status::complete;
+  }
+  if (name == "verbosity") {
+    // verbosity <level> [noreply]; "verbosity 1 2" sets 1.
+    if (n != 2 && n != 3) return unknown(out);
+    const bool noreply = t.last_is_noreply();
+    uint32_t level;
+    if (!parse_u32(t.tok[1], &level)) {
+      return fail(out, client_error::bad_command_line_format, command_kind::verbosity, noreply);
+    }
+    out->kind = command_kind::verbosity;
+    out->noreply = noreply;
+    out->number = level;
+    return parse_status::complete;
+  }
+  if (name == "shutdown") {
+    // No noreply here: memcached does not look for it.
+    if (n == 1 || (n == 2 && t.tok[1] == "graceful")) {
+      out->kind = command_kind::shutdown;
+      out->graceful = n == 2;
+      return parse_status::complete;
+    }
+    return fail(out, client_error::invalid_shutdown_mode, command_kind::shutdown);
+  }
+  if (name == "cache_memlimit") {
+    // cache_memlimit <megabytes> [noreply]; a non-number is plain ERROR.
+    if (n != 2 && n != 3) return unknown(out);
+    const bool noreply = t.last_is_noreply();
+    uint32_t megabytes;
+    if (!parse_u32(t.tok[1], &megabytes)) {
+      return fail(out, client_error::error, command_kind::cache_memlimit, noreply);
+    }
+    out->kind = command_kind::cache_memlimit;
+    out->noreply = noreply;
+    out->number = megabytes;
+    return parse_status::complete;
+  }
+  // memcached commands Shoal does not implement; memcached handles them before
+  // its HTTP check, so they never close the connection.
+  if (name == "lru_crawler" || name == "lru" || name == "watch" || name == "extstore" ||
+      name == "refresh_certs" || name == "slabs") {
+    return unknown(out);
+  }
+  // An unknown command whose last token (of the first 23) starts with "HTTP/"
+  // is an HTTP request sent to the wrong port: memcached closes silently.
+  if (starts_with(t.tok[n - 1], "HTTP/")) return parse_status::close;
+  return unknown(out);
+}
+
+// Parses the line in[0, newline). Sets *consumed only when the command takes
+// more than the line (a storage command's value).
+parse_status parse_line(std::string_view in, size_t newline, command* out, size_t* consumed,
+                        const line_context& ctx) {
+  const char* p = in.data();
+  const char* end = p + newline;
+  if (newline > 1 && end[-1] == '\r') --end;
+
+  token_list t;
+  t.tok[0] = next_token(p, end);
+  const std::string_view name = t.tok[0];
+  if (name.size() < 2) return unknown(out);  // blank line, or no command is that short
+
+  // The two commands that carry most traffic, before the general dispatch.
+  if (name == "get") return parse_retrieval(p, end, command_kind::get, out);
+  t.count = 1;
+  if (name == "set") {
+    tokenize_rest(p, end, t);
+    return parse_storage(in, newline + 1, t, command_kind::set, out, consumed, ctx);
+  }
+
+  // memcached's first-letter branches: an unknown name there is plain ERROR.
+  switch (name[0]) {
+    case 'g':
+      if (name == "gets") return parse_retrieval(p, end, command_kind::gets, out);
+      if (name == "gat") return parse_retrieval(p, end, command_kind::gat, out);
+      if (name == "gats") return parse_retrieval(p, end, command_kind::gats, out);
+      return unknown(out);
+    case 's':
+      if (name != "stats" && name != "shutdown") return unknown(out);
+      break;
+    case 'a':
+      if (name == "add" || name == "append") {
+        tokenize_rest(p, end, t);
+        return parse_storage(in, newline + 1, t,
+                             name == "add" ? command_kind::add : command_kind::append, out,
+                             consumed, ctx);
+      }
+      return unknown(out);
+    case 'c':
+      if (name == "cas") {
+        tokenize_rest(p, end, t);
+        return parse_storage(in, newline + 1, t, command_kind::cas, out, consumed, ctx);
+      }
+      if (name != "cache_memlimit") return unknown(out);
+      break;
+    case 'i':
+      if (name != "incr") return unknown(out);
+      break;
+    case 'd':
+      if (name != "delete" && name != "decr") return unknown(out);
+      break;
+    case 't':
+      if (name != "touch") return unknown(out);
+      break;
+    case 'm':
+      // Meta commands (mg, ms, md, ma, mn, me) are not supported yet.
+      if (name.size() == 2) return unknown(out);
+      break;
+    default:
+      break;
+  }
+  if (name == "bget") return parse_retrieval(p, end, command_kind::get, out);
+  if (name == "replace" || name == "prepend") {
+    tokenize_rest(p, end, t);
+    return parse_storage(in, newline + 1, t,
+                         name == "replace" ? command_kind::replace : command_kind::prepend,
+                         out, consumed, ctx);
+  }
+  tokenize_rest(p, end, t);
+  return parse_other(t, out);
+}
+
+}  // namespace
+
+bool exempt_from_line_limit(std::string_view in) noexcept {
+  size_t i = 0;
+  while (i < in.size() && in[i] == ' ') ++i;
+  if (i > 100) return false;
+  std::string_view rest = in.substr(i);
+  return starts_with(rest, "get ") || starts_with(rest, "gets ");
+}
+
+parse_status text_parser::find_line(std::string_view in, bool get_exempt, size_t* newline) {
+  if (scanned_ > in.size()) scanned_ = 0;  // not the same input as last time
+  const void* hit = nullptr;
+  if (scanned_ < in.size()) hit = std::memchr(in.data() + scanned_, '\n', in.size() - scanned_);
+  const size_t line_size =
+      hit ? static_cast<size_t>(static_cast<const char*>(hit) - in.data()) : in.size();
+  if (line_size > max_line_length &&
+      (!get_exempt || line_size > max_get_line_ || !exempt_from_line_limit(in))) {
+    scanned_ = 0;
+    return parse_status::close;
+  }
+  if (!hit) {
+    scanned_ = in.size();
+    return parse_status::need_more;
+  }
+  scanned_ = 0;
+  *newline = line_size;
+  return parse_status::complete;
+}
+
+parse_status text_parser::parse(std::string_view in, size_t* consumed, command* out) {
+  *consumed = 0;
+  needed_ = 0;
+  size_t newline;
+  parse_status status = find_line(in, /*get_exempt=*/true, &newline);
+  if (status != parse_status::complete) return status;
+  out->reset();
+  status = parse_line(in, newline, out, consumed, line_context{max_item_size_, &needed_});
+  if (status == parse_status::complete && *consumed == 0) *consumed = newline + 1;
+  return status;
+}
+
+parse_status text_parser::parse_unauthenticated(std::string_view in, size_t* consumed,
+                                                command* out) {
+  *consumed = 0;
+  needed_ = 0;
+  if (in.size() < 2) return parse_status::need_more;  // memcached waits for 2 bytes
+  size_t newline;
+  parse_status status = find_line(in, /*get_exempt=*/false, &newline);
+  if (status != parse_status::complete) return status;
+  out->reset();
+  const size_t line_size = newline + 1;
+
+  // memcached tokenizes this line without dropping the '\r': "12\r" still
+  // reads as 12 because a number may be followed by whitespace.
+  const char* p = in.data();
+  const char* end = p + newline;
+  token_list t;
+  tokenize_rest(p, end, t);
+  uint32_t size;
+  if (t.count < 5 || t.tok[0] != "set" || !parse_u32(t.tok[4], &size)) {
+    *consumed = line_size;
+    return fail(out, client_error::unauthenticated, command_kind::auth);
+  }
+  if (size > max_auth_payload) return parse_status::close;
+  const size_t total = line_size + size + 2;
+  if (in.size() < total) {
+    needed_ = total;
+    return parse_status::need_more;
+  }
+  *consumed = total;
+  const char* data = in.data() + line_size;
+  if (data[size] != '\r' || data[size + 1] != '\n') {
+    return fail(out, client_error::bad_command_termination, command_kind::auth);
+  }
+  token_list payload;
+  tokenize_rest(data, data + size, payload);
+  if (payload.count < 2) return fail(out, client_error::bad_auth_token_format, command_kind::auth);
+  out->kind = command_kind::auth;
+  out->args[0] = payload.tok[0];
+  out->args[1] = payload.tok[1];
+  out->arg_count = 2;
+  return parse_status::complete;
+}
+
+}  // namespace shoal::protocol
