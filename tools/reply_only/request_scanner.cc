@@ -1,0 +1,94 @@
+// Why so little parsing: the reply-only server exists to show the ceiling of
+// the runtime and the network stack on this machine, so per-request work is
+// kept to finding the line end and the first token; the data block of a
+// storage command is skipped by length, as a real server must do anyway.
+#include "reply_only/request_scanner.h"
+
+#include <charconv>
+#include <cstring>
+
+namespace shoal::reply_only {
+namespace {
+
+bool is_retrieval(std::string_view command) {
+  return command == "get" || command == "gets" || command == "gat" || command == "gats" ||
+         command == "bget";
+}
+
+bool is_storage(std::string_view command) {
+  return command == "set" || command == "add" || command == "replace" || command == "append" ||
+         command == "prepend" || command == "cas";
+}
+
+// Splits off the next space-separated token of `line`.
+std::string_view next_token(std::string_view& line) {
+  const size_t start = line.find_first_not_of(' ');
+  if (start == std::string_view::npos) {
+    line = {};
+    return {};
+  }
+  line.remove_prefix(start);
+  const size_t end = line.find(' ');
+  const std::string_view token = line.substr(0, end);
+  line.remove_prefix(end == std::string_view::npos ? line.size() : end);
+  return token;
+}
+
+}  // namespace
+
+scan_result request_scanner::scan(std::string_view in, std::string& out) {
+  scan_result result;
+  size_t pos = 0;
+  for (;;) {
+    if (data_left_ > 0) {
+      const size_t take = std::min<uint64_t>(data_left_, in.size() - pos);
+      pos += take;
+      data_left_ -= take;
+      if (data_left_ > 0) break;
+    }
+    const char* start = in.data() + pos;
+    const size_t available = in.size() - pos;
+    const void* newline = std::memchr(start, '\n', available);
+    if (newline == nullptr) {
+      if (available > k_max_line) result.close = true;
+      break;
+    }
+    size_t line_length = static_cast<size_t>(static_cast<const char*>(newline) - start);
+    pos += line_length + 1;
+    if (line_length > 0 && start[line_length - 1] == '\r') --line_length;
+    std::string_view line(start, line_length);
+
+    ++result.requests;
+    const std::string_view command = next_token(line);
+    if (is_retrieval(command)) {
+      out.append("END\r\n");
+    } else if (is_storage(command)) {
+      std::string_view fields = line;
+      next_token(fields);  // key
+      next_token(fields);  // flags
+      next_token(fields);  // exptime
+      const std::string_view bytes = next_token(fields);
+      uint64_t length = 0;
+      auto [ptr, ec] = std::from_chars(bytes.data(), bytes.data() + bytes.size(), length);
+      if (ec != std::errc() || ptr != bytes.data() + bytes.size() || bytes.empty()) {
+        out.append("CLIENT_ERROR bad command line format\r\n");
+        continue;
+      }
+      if (command == "cas") next_token(fields);  // cas unique
+      data_left_ = length + 2;
+      if (next_token(fields) != "noreply") out.append("STORED\r\n");
+    } else if (command == "version") {
+      out.append("VERSION shoal-reply-only\r\n");
+    } else if (command == "quit") {
+      result.close = true;
+      pos = in.size();
+      break;
+    } else {
+      out.append("ERROR\r\n");
+    }
+  }
+  result.consumed = pos;
+  return result;
+}
+
+}  // namespace shoal::reply_only
