@@ -132,8 +132,8 @@ task<void> watch_signals(int signal_fd) {
     io_result<size_t> n = co_await fd.read({reinterpret_cast<char*>(&info), sizeof info});
     if (!n.ok() || *n != sizeof info) continue;
     const int signo = static_cast<int>(info.ssi_signo);
-    if (!g_state->stop_requested && g_state->stop_waiters.empty()) {
-      // Nobody handles stopping: behave as if we had not intercepted it.
+    if (g_state->stop_requested) {
+      // Asked twice: give the signal its default action (terminate).
       ::signal(signo, SIG_DFL);
       sigset_t one;
       sigemptyset(&one);

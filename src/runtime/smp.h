@@ -52,8 +52,9 @@ class smp {
 
   // Shard 0 only. Completes when SIGINT or SIGTERM arrives or request_stop()
   // is called (at once if that already happened), so that main_task can stop
-  // accepting, close connections and return. A signal that arrives while no
-  // task waits here (and no stop was requested) gets its default action.
+  // accepting, close connections and return. A signal arriving after a stop
+  // was already requested gets its default action: a second Ctrl-C kills a
+  // process that does not stop by itself.
   static task<void> wait_for_stop();
   // Any shard: completes wait_for_stop() on shard 0.
   static void request_stop() noexcept;
