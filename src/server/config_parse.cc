@@ -171,7 +171,7 @@ class command_line_parser {
   }
 
   std::string bad_value(std::string_view flag, std::string_view value, std::string_view expected) {
-    return "Invalid value for " + std::string(flag) + ": \"" + std::string(value) + "\" (" +
+    return "Invalid value for " + std::string(flag) + ": \"" + std::string(value) + "\" (expected " +
            std::string(expected) + ")";
   }
 
