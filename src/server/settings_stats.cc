@@ -23,11 +23,10 @@ std::string listen_text(const net_config& net) {
   return text;
 }
 
-// memcached keeps item chunks at most half a 1 MiB page, or half of -I when
-// -I is larger; never more than -I.
+// memcached reports its default 512 KiB whatever -I is (larger items are
+// chained from chunks of that size); never more than -I here.
 uint64_t slab_chunk_max(uint64_t item_size_max) {
   constexpr uint64_t default_chunk_max = 512 * 1024;
-  if (item_size_max > 1024 * 1024) return item_size_max / 2;
   return std::min(default_chunk_max, item_size_max);
 }
 
@@ -62,7 +61,8 @@ std::vector<stat_line> settings_stats(const config& cfg, const live_settings& li
       {"binding_protocol",
        protocol.binding == binding_protocol::ascii ? "ascii" : "auto-negotiate"},
       {"auth_enabled_sasl", "no"},
-      {"auth_enabled_ascii", yes_no(protocol.ascii_auth_enabled())},
+      // memcached prints the -Y path when set.
+      {"auth_enabled_ascii", protocol.ascii_auth_enabled() ? protocol.auth_file : "no"},
       {"item_size_max", std::to_string(cache.max_item_size)},
       {"maxconns_fast", "yes"},
       {"hashpower_init", "0"},
