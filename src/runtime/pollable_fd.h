@@ -191,7 +191,8 @@ class pollable_fd {
   }
 
   // Cancels pending operations (they complete with operation_canceled) and
-  // closes the fd. Idempotent.
+  // closes the fd. Idempotent. With io_uring the cancel and the close are
+  // queued and reach the kernel with the loop turn's submission batch.
   void close() noexcept;
   // Unregisters and returns the fd without closing it (to hand it to another
   // shard). Requires: no operation pending.
