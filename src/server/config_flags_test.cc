@@ -132,6 +132,11 @@ TEST(ConfigFlagsTest, ListenRefusesUnknownHostsAndBadPortsWithStatus71) {
       << result.error;
 }
 
+TEST(ConfigFlagsTest, EmptyListenListIsRefused) {
+  expect_refused({"-l", ""}, 64, "Invalid value for -l: the address list is empty");
+  expect_refused({"-l", ",,"}, 64, "Invalid value for -l: the address list is empty");
+}
+
 TEST(ConfigFlagsTest, ListenHostIsNotResolvedWhenTcpAndUdpAreOff) {
   // memcached never looks at -l then; neither does Shoal (syntax is still checked).
   config cfg = parse_ok({"-l", "fooble.invalid", "-p", "0"});

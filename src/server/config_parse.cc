@@ -194,7 +194,10 @@ class command_line_parser {
         }
         break;
       case 'l':
-        if (auto error = parse_listen_argument(value, &cfg_.net.listen)) {
+        if (value.find_first_not_of(',') == std::string_view::npos) {
+          // memcached then listens nowhere yet keeps running; refuse instead.
+          refuse(exit_usage, "Invalid value for -l: the address list is empty");
+        } else if (auto error = parse_listen_argument(value, &cfg_.net.listen)) {
           refuse(error->exit_code, std::move(error->message));
         }
         break;
