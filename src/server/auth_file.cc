@@ -47,11 +47,10 @@ std::optional<startup_error> parse_auth_file(std::string_view path, std::string_
   return std::nullopt;
 }
 
-std::optional<startup_error> load_auth_file(const std::string& path,
-                                            std::vector<auth_entry>* out) {
+std::optional<startup_error> load_auth_file(const std::string& path, std::vector<auth_entry>* out) {
   auto open_failure = [&](int error) {
-    return auth_error("Could not open authfile [" + path + "] for reading: " +
-                      std::strerror(error));
+    return auth_error("Could not open authfile [" + path +
+                      "] for reading: " + std::strerror(error));
   };
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return open_failure(errno);

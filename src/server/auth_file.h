@@ -37,8 +37,7 @@ std::optional<startup_error> parse_auth_file(std::string_view path, std::string_
 
 // Reads and parses the file at `path` (a regular file of at most
 // max_auth_file_bytes). Fails with memcached's messages and status 1.
-std::optional<startup_error> load_auth_file(const std::string& path,
-                                            std::vector<auth_entry>* out);
+std::optional<startup_error> load_auth_file(const std::string& path, std::vector<auth_entry>* out);
 
 // True when (user, password) matches an entry. The comparison of same-length
 // strings does not stop at the first differing byte.

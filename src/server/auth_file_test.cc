@@ -78,7 +78,8 @@ TEST(AuthFileTest, MalformedMessageNamesTheLine) {
   std::vector<auth_entry> entries;
   auto error = parse_auth_file("f", "a:b\nc:d\nbad\n", &entries);
   ASSERT_TRUE(error);
-  EXPECT_EQ(error->message, "Authfile [f] has a malformed entry on line 3. Should be 'user:password'");
+  EXPECT_EQ(error->message,
+            "Authfile [f] has a malformed entry on line 3. Should be 'user:password'");
 }
 
 TEST(AuthFileTest, LoadsAFile) {

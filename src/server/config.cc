@@ -6,10 +6,11 @@
 // text deliberately never names features Shoal lacks: not "sasl" (binary
 // authentication suite), "ext_path" (extstore), "enable-ssl" (TLS),
 // "proxy_config" or "no_drop_privileges"; and it does name "unix-socket".
+#include "server/config.h"
+
 #include <sched.h>
 
 #include "base/assert.h"
-#include "server/config.h"
 #include "server/config_internal.h"
 #include "server/version.h"
 

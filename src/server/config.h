@@ -41,10 +41,10 @@ struct net_config {
   std::vector<socket_endpoint> udp_endpoints;
   // -s: when set, the only listener (memcached turns TCP and UDP off).
   std::string unix_socket;
-  uint32_t unix_socket_mode = 0700;  // -a, permission bits for the socket file
-  int listen_backlog = 1024;         // -b
-  uint32_t conn_limit = 1024;        // -c: client connections, all shards together
-  uint32_t reqs_per_event = 20;      // -R: requests per connection per loop turn
+  uint32_t unix_socket_mode = 0700;   // -a, permission bits for the socket file
+  int listen_backlog = 1024;          // -b
+  uint32_t conn_limit = 1024;         // -c: client connections, all shards together
+  uint32_t reqs_per_event = 20;       // -R: requests per connection per loop turn
   uint32_t idle_timeout_seconds = 0;  // -o idle_timeout: 0 = never close idle clients
 };
 
@@ -59,10 +59,10 @@ struct cache_config {
 // Commands and who may use them.
 struct protocol_config {
   binding_protocol binding = binding_protocol::auto_negotiate;  // -B
-  bool shutdown_enabled = false;  // -A
-  bool flush_enabled = true;      // -F turns off
-  bool dump_enabled = true;       // -X turns off (stats cachedump, lru_crawler metadump)
-  bool watch_enabled = true;      // -W turns off
+  bool shutdown_enabled = false;                                // -A
+  bool flush_enabled = true;                                    // -F turns off
+  bool dump_enabled = true;   // -X turns off (stats cachedump, lru_crawler metadump)
+  bool watch_enabled = true;  // -W turns off
   // -Y: absolute path, and the accounts loaded from it. ASCII authentication
   // is on exactly when auth_file is set (an empty file lets nobody in).
   std::string auth_file;
@@ -89,10 +89,10 @@ struct process_config {
 // Values of flags Shoal accepts for compatibility but does not act on, kept
 // only so that `stats settings` reports what was asked.
 struct compat_settings {
-  double growth_factor = 1.25;   // -f
-  uint32_t chunk_size = 48;      // -n
-  char prefix_delimiter = ':';   // -D
-  bool sasl_requested = false;   // -S (ignored with a warning)
+  double growth_factor = 1.25;  // -f
+  uint32_t chunk_size = 48;     // -n
+  char prefix_delimiter = ':';  // -D
+  bool sasl_requested = false;  // -S (ignored with a warning)
 };
 
 struct config {

@@ -93,7 +93,8 @@ TEST(ConfigFlagsTest, UnixMaskIsOctal) {
   EXPECT_EQ(parse_ok({"-a", "0777"}).net.unix_socket_mode, 0777u);
   EXPECT_EQ(parse_ok({"-a", "0"}).net.unix_socket_mode, 0u);
   EXPECT_EQ(parse_ok({"-a", "1777"}).net.unix_socket_mode, 0777u);  // only permission bits
-  expect_refused({"-a", "9"}, 64, "Invalid value for -a: \"9\" (expected an octal mode such as 700)");
+  expect_refused({"-a", "9"}, 64,
+                 "Invalid value for -a: \"9\" (expected an octal mode such as 700)");
   expect_refused({"-a", "abc"}, 64,
                  "Invalid value for -a: \"abc\" (expected an octal mode such as 700)");
   expect_refused({"-a", "17777"}, 64,
@@ -301,13 +302,14 @@ TEST(ConfigFlagsTest, AuthFileIsLoadedIntoTheConfig) {
 
 TEST(ConfigFlagsTest, AuthFileErrorsStopWithStatusOne) {
   std::string missing = ::testing::TempDir() + "shoal_no_such_auth_file";
-  expect_refused({"-Y", missing}, 1,
-                 "Could not open authfile [" + missing +
-                     "] for reading: No such file or directory");
+  expect_refused(
+      {"-Y", missing}, 1,
+      "Could not open authfile [" + missing + "] for reading: No such file or directory");
   std::string path = ::testing::TempDir() + "shoal_config_flags_bad_auth.txt";
   std::ofstream(path) << "alice:secret\nnocolon\n";
-  expect_refused({"--auth-file=" + path}, 1,
-                 "Authfile [" + path + "] has a malformed entry on line 2. Should be 'user:password'");
+  expect_refused(
+      {"--auth-file=" + path}, 1,
+      "Authfile [" + path + "] has a malformed entry on line 2. Should be 'user:password'");
   std::remove(path.c_str());
 }
 

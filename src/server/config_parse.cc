@@ -29,8 +29,7 @@ enum : int { opt_reactor_backend = 256, opt_no_pin };
 
 // memcached 1.6.18's letters. The leading ':' makes getopt report a missing
 // value as ':' rather than '?', and print nothing itself.
-constexpr const char* short_options =
-    ":a:Ap:s:U:m:Mc:khiVvdrl:u:P:f:n:t:D:LR:Cb:B:I:SFXWY:e:o:N:Z";
+constexpr const char* short_options = ":a:Ap:s:U:m:Mc:khiVvdrl:u:P:f:n:t:D:LR:Cb:B:I:SFXWY:e:o:N:Z";
 
 const option long_options[] = {
     {"unix-mask", required_argument, nullptr, 'a'},
@@ -171,8 +170,8 @@ class command_line_parser {
   }
 
   std::string bad_value(std::string_view flag, std::string_view value, std::string_view expected) {
-    return "Invalid value for " + std::string(flag) + ": \"" + std::string(value) + "\" (expected " +
-           std::string(expected) + ")";
+    return "Invalid value for " + std::string(flag) + ": \"" + std::string(value) +
+           "\" (expected " + std::string(expected) + ")";
   }
 
   void apply(int option, std::string_view value, std::string_view current) {
@@ -334,8 +333,9 @@ class command_line_parser {
         return warn_ignored("-N", "connections are not steered by NAPI ID");
       case 'S':
         cfg_.compat.sasl_requested = true;
-        return warn_ignored("-S", "SASL needs the binary protocol, which shoal does not speak "
-                                  "(-Y gives ASCII authentication)");
+        return warn_ignored("-S",
+                            "SASL needs the binary protocol, which shoal does not speak "
+                            "(-Y gives ASCII authentication)");
       case ':':
         return refuse(exit_failure, missing_value_message(current));
       case '?':
@@ -355,8 +355,9 @@ class command_line_parser {
   std::string unknown_option_message(std::string_view current) const {
     // optopt is 0 for an unknown long name; a known letter here means its
     // long form was given a value it does not take ("--daemon=1").
-    bool known_letter = optopt != 0 && std::string_view(short_options).find(static_cast<char>(
-                                           optopt)) != std::string_view::npos;
+    bool known_letter =
+        optopt != 0 &&
+        std::string_view(short_options).find(static_cast<char>(optopt)) != std::string_view::npos;
     if (optopt == 0 || known_letter) {
       return program_ + ": unrecognized option '" + std::string(current) + "'";
     }

@@ -26,9 +26,10 @@ enum class takes : uint8_t { nothing, optional_value, value };
 struct suboption {
   std::string_view name;
   takes value;
-  check_fn check;              // nullptr: the value (if any) is not checked
-  std::string_view ignored;    // why Shoal ignores it; empty: acted on or a no-op
-  std::string_view missing;    // message when a needed value is absent; empty: "Missing <name> argument"
+  check_fn check;            // nullptr: the value (if any) is not checked
+  std::string_view ignored;  // why Shoal ignores it; empty: acted on or a no-op
+  std::string_view
+      missing;  // message when a needed value is absent; empty: "Missing <name> argument"
 };
 
 std::string unparsable(std::string_view name) {
@@ -110,8 +111,8 @@ std::optional<std::string> check_automove_window(std::string_view name, std::str
   return std::nullopt;
 }
 
-std::optional<std::string> check_tail_repair(std::string_view name, std::string_view value,
-                                             config*, extended_state*) {
+std::optional<std::string> check_tail_repair(std::string_view name, std::string_view value, config*,
+                                             extended_state*) {
   auto seconds = parse_signed(value);
   if (!seconds) return unparsable(name);
   if (*seconds < 10) return "Cannot set tail_repair_time to less than 10 seconds";
@@ -161,8 +162,8 @@ std::optional<std::string> check_ext_path(std::string_view, std::string_view val
   return std::nullopt;
 }
 
-std::optional<std::string> check_ssl_choice(std::string_view name, std::string_view value,
-                                            config*, extended_state*) {
+std::optional<std::string> check_ssl_choice(std::string_view name, std::string_view value, config*,
+                                            extended_state*) {
   auto choice = parse_signed(value);
   if (!choice) return unparsable(name);
   if (*choice < 0 || *choice > 3) {
@@ -277,9 +278,8 @@ std::optional<startup_error> apply_one(std::string_view token, config* cfg, exte
     return startup_error{exit_failure, "Illegal suboption \"" + std::string(token) + "\""};
   }
   if (known->value == takes::value && !has_value) {
-    std::string missing = known->missing.empty()
-                              ? "Missing " + std::string(name) + " argument"
-                              : std::string(known->missing);
+    std::string missing = known->missing.empty() ? "Missing " + std::string(name) + " argument"
+                                                 : std::string(known->missing);
     return startup_error{exit_failure, std::move(missing)};
   }
   if (known->check != nullptr && known->value != takes::nothing) {
@@ -288,8 +288,8 @@ std::optional<startup_error> apply_one(std::string_view token, config* cfg, exte
     }
   }
   if (!known->ignored.empty()) {
-    std::string warning = "shoal: ignoring -o " + std::string(name) + ": " +
-                          std::string(known->ignored);
+    std::string warning =
+        "shoal: ignoring -o " + std::string(name) + ": " + std::string(known->ignored);
     if (std::find(warnings->begin(), warnings->end(), warning) == warnings->end()) {
       warnings->push_back(std::move(warning));
     }

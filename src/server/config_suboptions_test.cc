@@ -64,36 +64,76 @@ TEST(ConfigSuboptionsTest, NoOpSuboptionsAreAcceptedSilently) {
 
 TEST(ConfigSuboptionsTest, EveryIgnoredSuboptionWarnsOnceOnOneLine) {
   const char* ignored[] = {
-      "no_maxconns_fast",  "hashpower=20",        "no_hashexpand",
-      "hash_algorithm=xxh3", "slab_reassign",     "no_slab_reassign",
-      "slab_automove",     "slab_automove=2",     "no_slab_automove",
-      "slab_automove_ratio=0.5", "slab_automove_window=5", "slab_automove_freeratio=0.1",
-      "slab_chunk_max=16384", "slab_sizes=100-200", "no_chunked_items",
-      "tail_repair_time=60", "lru_crawler",       "no_lru_crawler",
-      "lru_crawler_sleep=50", "lru_crawler_tocrawl=0", "lru_maintainer",
-      "no_lru_maintainer", "hot_lru_pct=10",      "warm_lru_pct=30",
-      "hot_max_factor=0.5", "warm_max_factor=3",  "temporary_ttl=30",
-      "watcher_logbuf_size=64", "worker_logbuf_size=64", "read_buf_mem_limit=100",
-      "resp_obj_mem_limit", "track_sizes",        "no_inline_ascii_resp",
-      "no_modern",         "drop_privileges",     "no_drop_privileges",
-      "sock_cookie_id=5",  "ext_path=/mnt/ext:64m", "ext_page_size=64",
-      "ext_wbuf_size=4",   "ext_threads=2",       "ext_io_depth=1",
-      "ext_item_size=512", "ext_item_age=10",     "ext_low_ttl=0",
-      "ext_recache_rate=2000", "ext_compact_under=1", "ext_drop_under=1",
-      "ext_max_sleep=100", "ext_max_frag=0.5",    "ext_drop_unread",
-      "ssl_chain_cert=/x.pem", "ssl_key=/k.pem",  "ssl_verify_mode=2",
-      "ssl_keyformat=1",   "ssl_ciphers=HIGH",    "ssl_ca_cert=/ca.pem",
-      "ssl_wbuf_size=16",  "ssl_session_cache",   "ssl_kernel_tls",
+      "no_maxconns_fast",
+      "hashpower=20",
+      "no_hashexpand",
+      "hash_algorithm=xxh3",
+      "slab_reassign",
+      "no_slab_reassign",
+      "slab_automove",
+      "slab_automove=2",
+      "no_slab_automove",
+      "slab_automove_ratio=0.5",
+      "slab_automove_window=5",
+      "slab_automove_freeratio=0.1",
+      "slab_chunk_max=16384",
+      "slab_sizes=100-200",
+      "no_chunked_items",
+      "tail_repair_time=60",
+      "lru_crawler",
+      "no_lru_crawler",
+      "lru_crawler_sleep=50",
+      "lru_crawler_tocrawl=0",
+      "lru_maintainer",
+      "no_lru_maintainer",
+      "hot_lru_pct=10",
+      "warm_lru_pct=30",
+      "hot_max_factor=0.5",
+      "warm_max_factor=3",
+      "temporary_ttl=30",
+      "watcher_logbuf_size=64",
+      "worker_logbuf_size=64",
+      "read_buf_mem_limit=100",
+      "resp_obj_mem_limit",
+      "track_sizes",
+      "no_inline_ascii_resp",
+      "no_modern",
+      "drop_privileges",
+      "no_drop_privileges",
+      "sock_cookie_id=5",
+      "ext_path=/mnt/ext:64m",
+      "ext_page_size=64",
+      "ext_wbuf_size=4",
+      "ext_threads=2",
+      "ext_io_depth=1",
+      "ext_item_size=512",
+      "ext_item_age=10",
+      "ext_low_ttl=0",
+      "ext_recache_rate=2000",
+      "ext_compact_under=1",
+      "ext_drop_under=1",
+      "ext_max_sleep=100",
+      "ext_max_frag=0.5",
+      "ext_drop_unread",
+      "ssl_chain_cert=/x.pem",
+      "ssl_key=/k.pem",
+      "ssl_verify_mode=2",
+      "ssl_keyformat=1",
+      "ssl_ciphers=HIGH",
+      "ssl_ca_cert=/ca.pem",
+      "ssl_wbuf_size=16",
+      "ssl_session_cache",
+      "ssl_kernel_tls",
       "ssl_min_version=3",
   };
   for (const char* suboption : ignored) {
     parse_result result = parse({"-o", suboption});
     ASSERT_TRUE(result.cfg) << suboption << ": " << result.error;
     ASSERT_EQ(result.warnings.size(), 1u) << suboption;
-    std::string name(suboption, std::string_view(suboption).find_first_of("=") ==
-                                        std::string_view::npos
-                                    ? std::string_view(suboption).size()
-                                    : std::string_view(suboption).find('='));
+    std::string name(suboption,
+                     std::string_view(suboption).find_first_of("=") == std::string_view::npos
+                         ? std::string_view(suboption).size()
+                         : std::string_view(suboption).find('='));
     EXPECT_TRUE(result.warnings[0].starts_with("shoal: ignoring -o " + name + ": "))
         << result.warnings[0];
     EXPECT_EQ(result.warnings[0].find('\n'), std::string::npos);
@@ -134,8 +174,7 @@ TEST(ConfigSuboptionsTest, RangesAreCheckedWithMemcachedsWords) {
   expect_refused("slab_automove_window=2", "slab_automove_window must be > 2");
   expect_refused("tail_repair_time=5", "Cannot set tail_repair_time to less than 10 seconds");
   expect_refused("hash_algorithm=md5", "Unknown hash_algorithm option (jenkins, murmur3, xxh3)");
-  expect_refused("lru_crawler_sleep=1000001",
-                 "LRU crawler sleep must be between 0 and 1 second");
+  expect_refused("lru_crawler_sleep=1000001", "LRU crawler sleep must be between 0 and 1 second");
   expect_refused("lru_crawler_tocrawl=-1", "lru_crawler_tocrawl takes a numeric 32bit value");
   expect_refused("hot_lru_pct=0", "hot_lru_pct must be > 1 and < 80");
   expect_refused("warm_lru_pct=80", "warm_lru_pct must be > 1 and < 80");

@@ -1,9 +1,10 @@
 // The parser as a whole: defaults, -h/-V/-i, getopt's syntax (clusters,
 // attached values, long names and their prefixes), warnings, and the values
 // derived from the config.
+#include "server/config.h"
+
 #include <gtest/gtest.h>
 
-#include "server/config.h"
 #include "server/config_test_util.h"
 #include "server/version.h"
 
@@ -71,8 +72,8 @@ TEST(ConfigTest, HelpMentionsUnixSocketButNoFeatureShoalLacks) {
   EXPECT_NE(text.find("unix-socket"), std::string::npos);
   std::string lower;
   for (char c : text) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (const char* absent : {"sasl", "ext_path", "enable-ssl", "proxy_config",
-                             "no_drop_privileges"}) {
+  for (const char* absent :
+       {"sasl", "ext_path", "enable-ssl", "proxy_config", "no_drop_privileges"}) {
     EXPECT_EQ(lower.find(absent), std::string::npos) << absent;
   }
   EXPECT_FALSE(text.starts_with("memcached 1.1."));
@@ -129,8 +130,8 @@ TEST(ConfigTest, AttachedValuesWorkAsWithGetopt) {
 }
 
 TEST(ConfigTest, LongNamesTakeValuesWithEqualsOrNextArgument) {
-  config cfg = parse_ok({"--port=11311", "--memory-limit", "256", "--threads=5",
-                         "--conn-limit", "77", "--disable-cas", "--enable-shutdown"});
+  config cfg = parse_ok({"--port=11311", "--memory-limit", "256", "--threads=5", "--conn-limit",
+                         "77", "--disable-cas", "--enable-shutdown"});
   EXPECT_EQ(cfg.net.tcp_port, 11311);
   EXPECT_EQ(cfg.cache.memory_limit_bytes, 256u * 1024 * 1024);
   EXPECT_EQ(cfg.runtime.threads, 5u);

@@ -207,22 +207,24 @@ class ConfigVsMemcachedTest : public ::testing::Test {
         {{"-o", "idle_timeout=5=6"}, e::shoal_refuses, "memcached reads it as 5"},
         {{"-o", "lru_crawler_sleep=abc"}, e::shoal_refuses, "memcached reads it as 0"},
         {{"-l", "[::1]x", "-p", port()}, e::shoal_refuses, "memcached ignores the tail"},
-        {{"-l", "127.0.0.1:99999", "-p", port()}, e::shoal_refuses,
+        {{"-l", "127.0.0.1:99999", "-p", port()},
+         e::shoal_refuses,
          "memcached binds an ephemeral port"},
         {{"-l", ""}, e::shoal_refuses, "memcached then listens nowhere"},
         {{"-s", ""}, e::shoal_refuses, "an empty path"},
         {{"-P", ""}, e::shoal_refuses, "an empty path"},
-        {{"-s", long_socket_path()}, e::shoal_refuses,
-         "memcached truncates the path to 107 bytes"},
+        {{"-s", long_socket_path()}, e::shoal_refuses, "memcached truncates the path to 107 bytes"},
         {{"-B", "binary"}, e::shoal_refuses, "Shoal does not speak the binary protocol yet"},
         {{"-Y", "/"}, e::shoal_refuses, "memcached reads a directory as an empty file"},
         {{"-I", "2k", "-m", "1"}, e::shoal_accepts, "memcached's slab_chunk_max; no slabs here"},
         {{"-I", "1k"}, e::shoal_accepts, "memcached's slab_chunk_max; no slabs here"},
         {{"-I", "600k"}, e::shoal_accepts, "memcached's slab_chunk_max; no slabs here"},
-        {{"-o", "relaxed_privileges"}, e::shoal_accepts,
+        {{"-o", "relaxed_privileges"},
+         e::shoal_accepts,
          "debug builds only in memcached; its test harness always passes it"},
         {{"-Y", auth_crlf_}, e::shoal_accepts, "memcached refuses CRLF by accident"},
-        {{"-l", "127.0.0.1:" + p + ",127.0.0.1:" + p, "-p", p}, e::shoal_accepts,
+        {{"-l", "127.0.0.1:" + p + ",127.0.0.1:" + p, "-p", p},
+         e::shoal_accepts,
          "memcached binds the same address twice and fails"},
     };
   }
@@ -275,8 +277,8 @@ TEST_F(ConfigVsMemcachedTest, SameVerdictOnEveryLineExceptTheListedDivergences) 
     std::string line;
     for (const std::string& flag : r.flags) line += " '" + flag + "'";
     std::string context = "line:" + line + "\nmemcached (status " +
-                          std::to_string(memcached.exit_status()) + "): " +
-                          trimmed(memcached.output()) + "\nshoal (status " +
+                          std::to_string(memcached.exit_status()) +
+                          "): " + trimmed(memcached.output()) + "\nshoal (status " +
                           std::to_string(ours.exit_code) + "): " + ours.error;
     switch (r.outcome) {
       case expect::both_refuse_same_text:

@@ -126,8 +126,8 @@ std::optional<startup_error> resolve_listen_endpoints(std::span<const listen_spe
     hints.ai_socktype = kind == transport::tcp ? SOCK_STREAM : SOCK_DGRAM;
     std::string port = std::to_string(spec.port.value_or(default_port));
     addrinfo* found = nullptr;
-    int rc = getaddrinfo(spec.host.empty() ? nullptr : spec.host.c_str(), port.c_str(), &hints,
-                         &found);
+    int rc =
+        getaddrinfo(spec.host.empty() ? nullptr : spec.host.c_str(), port.c_str(), &hints, &found);
     if (rc != 0) {
       std::string why = "getaddrinfo(): ";
       why += rc == EAI_SYSTEM ? std::strerror(errno) : gai_strerror(rc);

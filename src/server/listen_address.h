@@ -25,9 +25,9 @@ namespace shoal::server {
 
 // One entry of -l, as parsed (not yet resolved).
 struct listen_spec {
-  std::string text;               // as written: "[::1]:11211"
-  std::string host;               // brackets removed: "::1"
-  std::optional<uint16_t> port;   // empty: use -p (TCP) or -U (UDP)
+  std::string text;              // as written: "[::1]:11211"
+  std::string host;              // brackets removed: "::1"
+  std::optional<uint16_t> port;  // empty: use -p (TCP) or -U (UDP)
 
   friend bool operator==(const listen_spec&, const listen_spec&) = default;
 };

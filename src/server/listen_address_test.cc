@@ -88,8 +88,8 @@ TEST(ListenAddressTest, MalformedEntriesAreRefusedWithStatus71) {
   for (const bad& c : cases) {
     startup_error error = parse_error(c.entry);
     EXPECT_EQ(error.exit_code, 71) << c.entry;
-    EXPECT_EQ(error.message, std::string(c.first_line) +
-                                 "\nfailed to listen on one of interface(s) " + c.entry)
+    EXPECT_EQ(error.message,
+              std::string(c.first_line) + "\nfailed to listen on one of interface(s) " + c.entry)
         << c.entry;
   }
 }

@@ -140,8 +140,7 @@ class child_process {
 
 // Connects to 127.0.0.1:port, retrying until `deadline`, sends `request` and
 // reads until the reply ends with `terminator`. Empty on failure.
-inline std::string tcp_request(uint16_t port, std::string_view request,
-                               std::string_view terminator,
+inline std::string tcp_request(uint16_t port, std::string_view request, std::string_view terminator,
                                std::chrono::steady_clock::time_point deadline) {
   for (;;) {
     int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

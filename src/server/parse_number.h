@@ -47,8 +47,8 @@ inline std::optional<uint64_t> parse_octal(std::string_view text, uint64_t max) 
 inline std::optional<double> parse_real(std::string_view text) {
   if (text.empty()) return std::nullopt;
   double value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value,
-                                   std::chars_format::general);
+  auto [end, ec] =
+      std::from_chars(text.data(), text.data() + text.size(), value, std::chars_format::general);
   if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
   if (value != value || value > 1e300 || value < -1e300) return std::nullopt;
   return value;

@@ -206,9 +206,9 @@ std::optional<startup_error> write_pidfile(const std::string& path, pid_t pid) {
   std::string temporary = path + ".tmp";
   int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
-    return startup_error{exit_os_error,
-                         with_errno("Could not open the pid file " + temporary + " for writing",
-                                    errno)};
+    return startup_error{
+        exit_os_error,
+        with_errno("Could not open the pid file " + temporary + " for writing", errno)};
   }
   std::string text = std::to_string(pid) + "\n";
   bool written = write_all(fd, text);
@@ -225,9 +225,9 @@ std::optional<startup_error> write_pidfile(const std::string& path, pid_t pid) {
   if (::rename(temporary.c_str(), path.c_str()) != 0) {
     int error = errno;
     ::unlink(temporary.c_str());
-    return startup_error{exit_os_error, with_errno("Could not rename the pid file from " +
-                                                       temporary + " to " + path,
-                                                   error)};
+    return startup_error{
+        exit_os_error,
+        with_errno("Could not rename the pid file from " + temporary + " to " + path, error)};
   }
   return std::nullopt;
 }

@@ -89,8 +89,8 @@ TEST(ProcessSetupTest, FdLimitBeyondTheKernelMaximumFailsLikeMemcached) {
             "failed to set rlimit for open files. Try starting as root or requesting smaller "
             "maxconns value.");
   if (!testing::memcached_available()) return;
-  auto [code, output] = run_memcached({"-u", "nobody", "-p", "0", "-U", "0", "-c",
-                                       std::to_string(nr_open + 1)});
+  auto [code, output] =
+      run_memcached({"-u", "nobody", "-p", "0", "-U", "0", "-c", std::to_string(nr_open + 1)});
   EXPECT_EQ(code, error->exit_code);
   EXPECT_EQ(output, error->message);
 }

@@ -44,9 +44,16 @@ TEST(SettingsStatsTest, DefaultsAreFormattedLikeMemcached) {
 }
 
 TEST(SettingsStatsTest, ReflectsTheFlags) {
-  config cfg = parse_ok({"-s", "/tmp/shoal-stats.sock", "-a", "755", "-M", "-C", "-A", "-F",
-                         "-B", "ascii", "-I", "2m", "-o", "idle_timeout=30", "-f", "2",
-                         "-D", "#", "-l", "127.0.0.1,[::1]:5000"});
+  config cfg = parse_ok({"-s", "/tmp/shoal-stats.sock",
+                         "-a", "755",
+                         "-M", "-C",
+                         "-A", "-F",
+                         "-B", "ascii",
+                         "-I", "2m",
+                         "-o", "idle_timeout=30",
+                         "-f", "2",
+                         "-D", "#",
+                         "-l", "127.0.0.1,[::1]:5000"});
   auto stats = as_map(settings_stats(cfg, live_settings::at_start(cfg, 1)));
   EXPECT_EQ(stats["domain_socket"], "/tmp/shoal-stats.sock");
   EXPECT_EQ(stats["umask"], "755");
@@ -88,14 +95,16 @@ TEST(SettingsStatsTest, NamesAreUniqueAndValuesHaveNoSpaces) {
 // Starts memcached with `flags` plus a loopback port, returns its `stats
 // settings` as ordered (name, value) pairs.
 // `before` is sent first (to authenticate when -Y is given).
-std::vector<std::pair<std::string, std::string>> memcached_settings(
-    std::vector<std::string> flags, uint16_t port, const std::string& before) {
-  std::vector<std::string> argv{testing::memcached_path, "-u", "nobody", "-l", "127.0.0.1",
-                                "-p", std::to_string(port), "-U", "0"};
+std::vector<std::pair<std::string, std::string>> memcached_settings(std::vector<std::string> flags,
+                                                                    uint16_t port,
+                                                                    const std::string& before) {
+  std::vector<std::string> argv{testing::memcached_path, "-u", "nobody", "-l", "127.0.0.1", "-p",
+                                std::to_string(port),    "-U", "0"};
   argv.insert(argv.end(), flags.begin(), flags.end());
   testing::child_process memcached(argv);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  std::string reply = testing::tcp_request(port, before + "stats settings\r\n", "END\r\n", deadline);
+  std::string reply =
+      testing::tcp_request(port, before + "stats settings\r\n", "END\r\n", deadline);
   memcached.stop();
   std::vector<std::pair<std::string, std::string>> lines;
   size_t at = 0;
@@ -114,7 +123,7 @@ std::vector<std::pair<std::string, std::string>> memcached_settings(
 // Settings where Shoal reports a different value from memcached on purpose:
 // features it does not have (see settings_stats.h).
 const std::set<std::string> differ_on_purpose = {
-    "detail_enabled", "slab_reassign", "slab_automove", "lru_crawler",
+    "detail_enabled", "slab_reassign",         "slab_automove", "lru_crawler",
     "hash_algorithm", "lru_maintainer_thread", "lru_segmented"};
 
 void compare_with_memcached(std::vector<std::string> flags, unsigned threads,
@@ -133,8 +142,7 @@ void compare_with_memcached(std::vector<std::string> flags, unsigned threads,
   // Same names in the same order, once extstore's and TLS's are set aside.
   std::vector<std::string> their_names;
   for (const auto& [name, value] : theirs) {
-    if (name.starts_with("ext_") || name.starts_with("ssl_") ||
-        name == "slab_automove_freeratio") {
+    if (name.starts_with("ext_") || name.starts_with("ssl_") || name == "slab_automove_freeratio") {
       continue;
     }
     their_names.push_back(name);
@@ -157,9 +165,33 @@ TEST(SettingsStatsTest, MatchesMemcachedWithDefaultFlags) {
 TEST(SettingsStatsTest, MatchesMemcachedWithManyFlags) {
   std::string auth = ::testing::TempDir() + "shoal_settings_stats_auth.txt";
   std::ofstream(auth) << "alice:secret\n";
-  compare_with_memcached({"-m", "128", "-c", "500", "-t", "3", "-R", "7", "-b", "99", "-C", "-M",
-                          "-A", "-F", "-X", "-I", "2m", "-f", "1.5", "-n", "64", "-o",
-                          "idle_timeout=9", "-B", "ascii", "-Y", auth},
+  compare_with_memcached({"-m",
+                          "128",
+                          "-c",
+                          "500",
+                          "-t",
+                          "3",
+                          "-R",
+                          "7",
+                          "-b",
+                          "99",
+                          "-C",
+                          "-M",
+                          "-A",
+                          "-F",
+                          "-X",
+                          "-I",
+                          "2m",
+                          "-f",
+                          "1.5",
+                          "-n",
+                          "64",
+                          "-o",
+                          "idle_timeout=9",
+                          "-B",
+                          "ascii",
+                          "-Y",
+                          auth},
                          3, "set auth 0 0 12\r\nalice secret\r\n");
   std::remove(auth.c_str());
 }

@@ -10,9 +10,9 @@ namespace shoal::server {
 
 // Exit statuses memcached uses (sysexits.h values, spelled out so callers need
 // not include it).
-inline constexpr int exit_failure = 1;  // a flag's value is refused while parsing
-inline constexpr int exit_usage = 64;   // EX_USAGE: a combination of flags is refused
-inline constexpr int exit_no_user = 67;  // EX_NOUSER: -u names no such user
+inline constexpr int exit_failure = 1;    // a flag's value is refused while parsing
+inline constexpr int exit_usage = 64;     // EX_USAGE: a combination of flags is refused
+inline constexpr int exit_no_user = 67;   // EX_NOUSER: -u names no such user
 inline constexpr int exit_os_error = 71;  // EX_OSERR: a system call failed
 
 struct startup_error {
