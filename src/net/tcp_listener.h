@@ -21,6 +21,8 @@
 
 #include <sys/types.h>
 
+#include <utility>
+
 #include "net/connected_socket.h"
 #include "net/socket_address.h"
 #include "runtime/io_result.h"
@@ -57,7 +59,10 @@ class listener_accept_awaitable {
 class tcp_listener {
  public:
   tcp_listener() noexcept = default;
-  tcp_listener(tcp_listener&&) noexcept = default;
+  // The moved-from listener must forget the socket file, or its destructor
+  // would unlink the file the new owner listens on.
+  tcp_listener(tcp_listener&& other) noexcept
+      : fd_(std::move(other.fd_)), unix_path_(std::exchange(other.unix_path_, socket_address())) {}
   tcp_listener& operator=(tcp_listener&&) noexcept;
   ~tcp_listener() { close(); }
 

@@ -45,6 +45,12 @@ class Commands:
         self.assertEqual(self.call(b"set f -1 0 1\r\nx\r\n", b"ERROR\r\n"),
                          b"CLIENT_ERROR bad command line format\r\nERROR\r\n")
 
+    def test_flags_of_2_to_the_32_are_refused(self):
+        if harness.is_memcached():
+            self.skipTest("memcached 1.6.18 truncates them (docs/protocol.md)")
+        self.assertEqual(self.call(b"set f 4294967296 0 1\r\nx\r\n", b"ERROR\r\n"),
+                         b"CLIENT_ERROR bad command line format\r\nERROR\r\n")
+
     def test_add_only_stores_a_new_key(self):
         self.assertEqual(self.call(b"add a 0 0 1\r\n1\r\n"), b"STORED\r\n")
         self.assertEqual(self.call(b"add a 0 0 1\r\n2\r\n"), b"NOT_STORED\r\n")

@@ -33,7 +33,7 @@ class StartupFlags(unittest.TestCase):
 
     def test_bad_values_refuse_to_start(self):
         for args in (["-c", "0"], ["-c", "-1"], ["-t", "0"], ["-B", "http"], ["-l", "fooble"],
-                     ["-I", "2k", "-m", "1"], ["-I", "512"], ["-I", "2g"],
+                     ["-I", "1m", "-m", "1"], ["-I", "512"], ["-I", "2g"],
                      ["--no-such-flag"], ["-m", "abc"]) + STRICTER_THAN_MEMCACHED:
             with self.subTest(args=args):
                 out = run_binary(args + ["-U", "0", "-u", "root"], timeout=10)

@@ -1,0 +1,198 @@
+// One client connection: read, parse, execute, reply, in batches. See
+// connection.h for the contract and docs/architecture.md for the request path.
+#include "server/connection.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <string_view>
+
+#include "protocol/response_writer.h"
+#include "runtime/smp.h"
+#include "server/admin_commands.h"
+#include "server/auth_file.h"
+#include "server/shard_service.h"
+
+namespace shoal::server {
+
+using protocol::command_kind;
+using protocol::parse_status;
+
+namespace {
+
+// A batch is sent early once its replies pass this size, so that a pipeline
+// of big gets does not pile up a huge reply before the first byte leaves.
+constexpr size_t k_flush_threshold = 256 * 1024;
+
+}  // namespace
+
+connection::connection(shard_service& shard, connected_socket socket, std::string peer,
+                       std::string listener)
+    : shard_(shard),
+      socket_(std::move(socket)),
+      peer_(std::move(peer)),
+      listener_(std::move(listener)),
+      parser_(shard.context().cfg.cache.max_item_size),
+      exec_(shard),
+      last_active_(shard.context().now()),
+      authenticated_(!shard.context().cfg.protocol.ascii_auth_enabled()) {
+  shard_.connections().push_back(*this);
+  ++shard_.counters().curr_connections;
+  ++shard_.counters().total_connections;
+}
+
+connection::~connection() {
+  shard_.connections().erase(*this);
+  --shard_.counters().curr_connections;
+}
+
+void connection::close() noexcept {
+  state_ = state::closing;
+  socket_.close();
+}
+
+task<void> connection::serve() {
+  while (socket_.is_open()) {
+    state_ = state::waiting;
+    std::span<char> space = in_.writable(parser_.needed());
+    io_result<size_t> got = co_await socket_.recv(space);
+    if (!got.ok() || *got == 0) break;
+    in_.commit(*got);
+    shard_.counters().bytes_read += *got;
+    state_ = state::parsing;
+    if (!co_await process()) break;
+  }
+  socket_.close();
+}
+
+void connection::drop_swallowed() {
+  const size_t n = static_cast<size_t>(std::min<uint64_t>(swallow_, in_.size()));
+  in_.consume(n);
+  swallow_ -= n;
+}
+
+task<bool> connection::process() {
+  const cache_time now = shard_.context().now();
+  last_active_ = now;
+  const uint32_t per_event = std::max<uint32_t>(1, shard_.context().cfg.net.reqs_per_event);
+  uint32_t since_yield = 0;
+  while (true) {
+    if (swallow_ > 0) drop_swallowed();
+    const std::string_view input = in_.unread();
+    if (input.empty()) break;
+    size_t used = 0;
+    const parse_status status = authenticated_ ? parser_.parse(input, &used, &cmd_)
+                                               : parser_.parse_unauthenticated(input, &used, &cmd_);
+    if (status == parse_status::need_more) break;
+    if (status == parse_status::close) {
+      co_await flush();
+      co_return false;
+    }
+    // The command's views stay valid: consume() only moves the start, and
+    // nothing refills the buffer until this batch is done.
+    in_.consume(used);
+    if (cmd_.too_large) swallow_ = cmd_.swallow;
+    if (!exec_.try_execute(cmd_, now)) {
+      if (!co_await flush()) co_return false;
+      if (!co_await run_special(cmd_)) {
+        co_await flush();
+        co_return false;
+      }
+    }
+    if (++since_yield >= per_event) {
+      // memcached's -R: let the shard's other connections run.
+      since_yield = 0;
+      ++shard_.counters().conn_yields;
+      co_await yield();
+    }
+    if (exec_.pending_size() > k_flush_threshold && !co_await flush()) co_return false;
+  }
+  co_return co_await flush();
+}
+
+task<bool> connection::flush() {
+  if (!exec_.has_output()) co_return true;
+  if (exec_.has_remote()) co_await exec_.dispatch(shard_.context().now());
+  std::span<const iovec> iov = exec_.gather();
+  const size_t bytes = exec_.gathered_bytes();
+  bool ok = true;
+  if (bytes > 0) {
+    state_ = state::writing;
+    io_result<size_t> sent = co_await socket_.send(iov);
+    ok = sent.ok();
+    if (ok) shard_.counters().bytes_written += bytes;
+    state_ = state::parsing;
+  }
+  exec_.reset();
+  co_return ok;
+}
+
+task<bool> connection::run_special(const protocol::command& cmd) {
+  switch (cmd.kind) {
+    case command_kind::quit:
+      co_return false;
+    case command_kind::auth: {
+      ++shard_.counters().auth_cmds;
+      if (credentials_match(shard_.context().cfg.protocol.auth_entries, cmd.args[0], cmd.args[1])) {
+        authenticated_ = true;
+        protocol::write_reply(exec_.out(), protocol::reply::stored);
+      } else {
+        ++shard_.counters().auth_errors;
+        protocol::write_reply(exec_.out(), protocol::reply::auth_failure);
+      }
+      co_return true;
+    }
+    default:
+      break;
+  }
+  if (is_admin_command(cmd)) {
+    const admin_outcome outcome = co_await run_admin_command(shard_, cmd, exec_.out());
+    co_return outcome == admin_outcome::keep_open;
+  }
+  protocol::write_reply(exec_.out(), protocol::reply::error);
+  co_return true;
+}
+
+void connection::describe(std::string& out, uint32_t now) const {
+  const int fd = socket_.fd();
+  const char* state_name = "conn_waiting";
+  switch (state_) {
+    case state::waiting: state_name = "conn_waiting"; break;
+    case state::parsing: state_name = "conn_parse_cmd"; break;
+    case state::writing: state_name = "conn_mwrite"; break;
+    case state::closing: state_name = "conn_closing"; break;
+  }
+  char line[512];
+  std::snprintf(line, sizeof line,
+                "STAT %d:addr %s\r\nSTAT %d:listen_addr %s\r\nSTAT %d:state %s\r\n"
+                "STAT %d:secs_since_last_cmd %u\r\nSTAT %d:shard %u\r\n",
+                fd, peer_.c_str(), fd, listener_.c_str(), fd, state_name, fd,
+                now >= last_active_ ? now - last_active_ : 0, fd, this_shard_id());
+  out += line;
+}
+
+task<void> serve_new_connection(shard_service& shard, connected_socket socket, std::string peer,
+                                std::string listener) {
+  server_context& context = shard.context();
+  const uint32_t open = context.open_connections.fetch_add(1, std::memory_order_relaxed) + 1;
+  if (open > context.cfg.net.conn_limit || context.stopping.load(std::memory_order_relaxed)) {
+    context.open_connections.fetch_sub(1, std::memory_order_relaxed);
+    ++shard.counters().rejected_connections;
+    static constexpr std::string_view k_busy = "ERROR Too many open connections\r\n";
+    co_await socket.send(std::span<const char>(k_busy.data(), k_busy.size()));
+    socket.close();
+    co_return;
+  }
+  {
+    connection conn(shard, std::move(socket), std::move(peer), std::move(listener));
+    try {
+      co_await conn.serve();
+    } catch (const std::exception& e) {
+      // A failure inside one connection (out of memory building a reply) ends
+      // that connection only.
+      std::fprintf(stderr, "shoal: shard %u: connection closed: %s\n", this_shard_id(), e.what());
+    }
+  }
+  context.open_connections.fetch_sub(1, std::memory_order_relaxed);
+}
+
+}  // namespace shoal::server

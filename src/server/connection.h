@@ -1,0 +1,81 @@
+// connection serves one client on one shard: a coroutine that reads whatever
+// the client pipelined, parses every complete request, runs them through the
+// batch_executor (locally or on the keys' owner shards), and writes all their
+// replies with one send, in request order; then reads again. It stops reading
+// while a send is pending, so a client that does not read its replies cannot
+// grow the server's memory (docs/architecture.md#2-read-and-parse).
+//
+// Threading: created, run and destroyed on one shard; registered in that
+// shard's shard_service so that stats, the idle check and shutdown can find it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "base/intrusive_list.h"
+#include "net/connected_socket.h"
+#include "protocol/command.h"
+#include "protocol/text_parser.h"
+#include "runtime/task.h"
+#include "server/batch_executor.h"
+#include "server/input_buffer.h"
+
+namespace shoal::server {
+
+class shard_service;
+
+class connection : public intrusive_list_hook {
+ public:
+  // `peer` and `listener` are for `stats conns` ("tcp:127.0.0.1:4242").
+  connection(shard_service& shard, connected_socket socket, std::string peer,
+             std::string listener);
+  ~connection();
+  connection(const connection&) = delete;
+  connection& operator=(const connection&) = delete;
+
+  // Serves the client until it disconnects, sends `quit`, breaks the
+  // protocol in a way memcached answers by closing, or close() is called.
+  task<void> serve();
+
+  // Cancels pending I/O; serve() then finishes. Idempotent.
+  void close() noexcept;
+
+  // Seconds-since-start of the last request (for the idle timeout).
+  uint32_t last_active() const { return last_active_; }
+  bool busy() const { return state_ != state::waiting; }
+
+  // Appends this connection's `stats conns` lines.
+  void describe(std::string& out, uint32_t now) const;
+
+ private:
+  enum class state : uint8_t { waiting, parsing, writing, closing };
+
+  // Parses and runs everything complete in the input; false: close.
+  task<bool> process();
+  // Sends everything the batch has so far; false: the socket failed.
+  task<bool> flush();
+  // Runs a command batch_executor does not; false: close the connection.
+  task<bool> run_special(const protocol::command& cmd);
+  void drop_swallowed();
+
+  shard_service& shard_;
+  connected_socket socket_;
+  std::string peer_;
+  std::string listener_;
+  protocol::text_parser parser_;
+  protocol::command cmd_;
+  input_buffer in_;
+  batch_executor exec_;
+  uint64_t swallow_ = 0;  // bytes of a refused value still to discard
+  uint32_t last_active_ = 0;
+  bool authenticated_;
+  state state_ = state::waiting;
+};
+
+// Accepts a new client on this shard: enforces -c (memcached's "ERROR Too
+// many open connections" reply), registers and serves it. Spawned once per
+// accepted socket.
+task<void> serve_new_connection(shard_service& shard, connected_socket socket, std::string peer,
+                                std::string listener);
+
+}  // namespace shoal::server
