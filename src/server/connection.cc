@@ -50,7 +50,20 @@ void connection::close() noexcept {
   socket_.close();
 }
 
+// -vv logs each request line as memcached does ("<fd line"); -v only
+// connection events.
+void connection::log_request(std::string_view input, size_t used) const {
+  std::string_view line = input.substr(0, used);
+  if (const size_t nl = line.find('\n'); nl != std::string_view::npos) line = line.substr(0, nl);
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  std::fprintf(stderr, "<%d %.*s\n", socket_.fd(), static_cast<int>(std::min<size_t>(line.size(), 1024)),
+               line.data());
+}
+
 task<void> connection::serve() {
+  const int verbosity = shard_.context().verbosity.load(std::memory_order_relaxed);
+  const int fd = socket_.fd();
+  if (verbosity > 0) std::fprintf(stderr, "<%d new client connection on shard %u\n", fd, this_shard_id());
   while (socket_.is_open()) {
     state_ = state::waiting;
     std::span<char> space = in_.writable(parser_.needed());
@@ -62,6 +75,9 @@ task<void> connection::serve() {
     if (!co_await process()) break;
   }
   socket_.close();
+  if (shard_.context().verbosity.load(std::memory_order_relaxed) > 0) {
+    std::fprintf(stderr, "<%d connection closed.\n", fd);
+  }
 }
 
 void connection::drop_swallowed() {
@@ -87,6 +103,7 @@ task<bool> connection::process() {
       co_await flush();
       co_return false;
     }
+    if (shard_.context().verbosity.load(std::memory_order_relaxed) > 1) log_request(input, used);
     // The command's views stay valid: consume() only moves the start, and
     // nothing refills the buffer until this batch is done.
     in_.consume(used);

@@ -57,6 +57,7 @@ class connection : public intrusive_list_hook {
   // Runs a command batch_executor does not; false: close the connection.
   task<bool> run_special(const protocol::command& cmd);
   void drop_swallowed();
+  void log_request(std::string_view input, size_t used) const;
 
   shard_service& shard_;
   connected_socket socket_;
