@@ -30,9 +30,18 @@
 
 namespace shoal {
 
+namespace detail {
+thread_local constinit const char* t_stack_floor = nullptr;
+}
+
 namespace {
 
 thread_local reactor* t_reactor = nullptr;
+
+// Stack kept free below the loop's frame before awaits bounce through the
+// ready queue (see detail::stack_is_deep in task.h). Shard threads have the
+// default 8 MiB stack.
+constexpr size_t k_stack_reserve = 1u << 20;
 
 // Upper bound of task resumptions per turn, so that a storm of spawns cannot
 // keep I/O and the queues from being polled.
@@ -115,6 +124,7 @@ void reactor::run_ready_tasks() {
 }
 
 void reactor::run() {
+  detail::t_stack_floor = static_cast<const char*>(__builtin_frame_address(0)) - k_stack_reserve;
   while (true) {
     now_ = clock::now();
     ++stats_.turns;
@@ -138,6 +148,7 @@ void reactor::run() {
     if (spin_for_messages()) continue;
     sleep();
   }
+  detail::t_stack_floor = nullptr;
 }
 
 // Spins on the incoming rings while a reply is expected or messages just
@@ -199,6 +210,8 @@ void spawn(task<void> t) {
 }
 
 namespace detail {
+
+void schedule_now(std::coroutine_handle<> frame) noexcept { reactor::local().schedule(frame); }
 
 void schedule_next_turn(std::coroutine_handle<> frame) noexcept {
   reactor::local().schedule_next_turn(frame);

@@ -44,6 +44,20 @@ void free_frame(void* frame, std::size_t size) noexcept;
 // Prints the exception with the shard id and aborts (reactor.cc).
 [[noreturn]] void report_detached_exception(std::exception_ptr error) noexcept;
 
+// Symmetric transfer only keeps the stack flat when the compiler turns it
+// into a tail call, which GCC does at -O2 without sanitizers and not
+// otherwise. So a loop awaiting tasks that complete synchronously would grow
+// the stack in debug and sanitizer builds. Guard: while a reactor runs tasks
+// it sets a floor 1 MiB below its own frame; an await or a completion that
+// finds the stack below it goes through the ready queue instead, which
+// unwinds to the reactor. Never triggers when tail calls happen.
+extern thread_local constinit const char* t_stack_floor;
+inline bool stack_is_deep() noexcept {
+  return static_cast<const char*>(__builtin_frame_address(0)) < t_stack_floor;
+}
+// Queues `frame` on this shard's ready queue, to resume on this loop turn.
+void schedule_now(std::coroutine_handle<> frame) noexcept;
+
 // Links a detached (spawned) task into its shard's list of live root tasks, so
 // that the shard can destroy whatever is still suspended when it stops.
 struct detached_hook {
@@ -73,7 +87,13 @@ class promise_base {
     template <typename Promise>
     std::coroutine_handle<> await_suspend(std::coroutine_handle<Promise> self) noexcept {
       promise_base& p = self.promise();
-      if (p.continuation_) return p.continuation_;
+      if (p.continuation_) {
+        if (stack_is_deep()) [[unlikely]] {
+          schedule_now(p.continuation_);
+          return std::noop_coroutine();
+        }
+        return p.continuation_;
+      }
       if (p.detached_.linked()) {
         p.detached_.unlink();
         self.destroy();
@@ -169,6 +189,10 @@ class [[nodiscard]] task {
     bool await_ready() const noexcept { return false; }
     std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiting) noexcept {
       frame_.promise().set_continuation(awaiting);
+      if (detail::stack_is_deep()) [[unlikely]] {
+        detail::schedule_now(frame_);
+        return std::noop_coroutine();
+      }
       return frame_;
     }
     T await_resume() { return frame_.promise().take_result(); }
