@@ -65,26 +65,6 @@ std::string_view kind_name(command_kind k) noexcept {
   return "?";
 }
 
-void command::reset() noexcept {
-  kind = command_kind::client_error;
-  noreply = false;
-  too_large = false;
-  graceful = false;
-  error = client_error::none;
-  failed = command_kind::client_error;
-  arg_count = 0;
-  flags = 0;
-  exptime = 0;
-  cas_unique = 0;
-  delta = 0;
-  number = 0;
-  swallow = 0;
-  key = {};
-  value = {};
-  keys.clear();
-  args = {};
-}
-
 namespace {
 
 // Printable rendering of protocol bytes: control characters and bytes >= 0x7f

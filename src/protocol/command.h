@@ -22,6 +22,10 @@
 namespace shoal::protocol {
 
 enum class command_kind : uint8_t {
+  // Reply `error` (unless `noreply`) and do nothing else. `failed` says which
+  // command the line named, for the checks memcached makes before the parse
+  // error: see command::failed. (First, so that a zeroed command is one.)
+  client_error,
   // Retrieval: `keys` holds one or more keys (gat/gats: zero or more), in the
   // order given, repeats included. gat/gats also carry `exptime`.
   get,
@@ -62,10 +66,6 @@ enum class command_kind : uint8_t {
   // -Y authentication (text_parser::parse_unauthenticated only):
   // args[0] = user, args[1] = password.
   auth,
-  // Reply `error` (unless `noreply`) and do nothing else. `failed` says which
-  // command the line named, for the checks memcached makes before the parse
-  // error: see command::failed.
-  client_error,
 };
 
 // The error lines the parser can produce; error_text() gives each one's exact
@@ -122,11 +122,35 @@ struct command {
   uint64_t swallow = 0;
   std::string_view key;
   std::string_view value;
-  std::vector<std::string_view> keys;
   std::array<std::string_view, 3> args{};
+  // Last, so that reset() clears the fields above in a few wide stores.
+  std::vector<std::string_view> keys;
 
   // Clears every field; `keys` keeps its capacity.
-  void reset() noexcept;
+  void reset() noexcept {
+    reset_fields();
+    keys.clear();
+  }
+
+  // Clears every field but `keys`.
+  void reset_fields() noexcept {
+    kind = command_kind::client_error;
+    noreply = false;
+    too_large = false;
+    graceful = false;
+    error = client_error::none;
+    failed = command_kind::client_error;
+    arg_count = 0;
+    flags = 0;
+    exptime = 0;
+    cas_unique = 0;
+    delta = 0;
+    number = 0;
+    swallow = 0;
+    key = {};
+    value = {};
+    args = {};
+  }
 };
 
 // True for set/add/replace/append/prepend/cas.
@@ -135,7 +159,9 @@ constexpr bool is_storage(command_kind k) noexcept {
 }
 
 // True for get/gets/gat/gats.
-constexpr bool is_retrieval(command_kind k) noexcept { return k <= command_kind::gats; }
+constexpr bool is_retrieval(command_kind k) noexcept {
+  return k >= command_kind::get && k <= command_kind::gats;
+}
 
 // A one-line rendering of every meaningful field, for tests, the fuzzer and
 // logs ("set key=k flags=1 value=3:abc"), showing at most `max_value_bytes`

@@ -27,9 +27,13 @@ class parser_harness {
   // With `authenticated` false, the harness starts in -Y mode
   // (parse_unauthenticated) and switches to normal parsing after the first
   // auth command, as a server would after a successful check.
+  // `fast_paths` false makes the parser take its general route for every
+  // line (text_parser::set_fast_paths), to check that both agree.
   explicit parser_harness(size_t max_item_size = default_max_item_size,
-                          bool authenticated = true)
-      : parser_(max_item_size), authenticated_(authenticated) {}
+                          bool authenticated = true, bool fast_paths = true)
+      : parser_(max_item_size), authenticated_(authenticated) {
+    parser_.set_fast_paths(fast_paths);
+  }
 
   // One read's worth of bytes; parses every command they complete.
   void feed(std::string_view bytes) {
@@ -91,12 +95,19 @@ class parser_harness {
   bool closed_ = false;
 };
 
-// The outcomes of parsing `input` delivered in one read.
+// The outcomes of parsing `input` delivered in one read. Aborts if the
+// parser's fast paths and its general route disagree on them.
 inline std::vector<std::string> parse_all(std::string_view input,
                                           size_t max_item_size = default_max_item_size) {
-  parser_harness h(max_item_size);
-  h.feed(input);
-  return h.events();
+  parser_harness fast(max_item_size, true, true);
+  parser_harness general(max_item_size, true, false);
+  fast.feed(input);
+  general.feed(input);
+  if (fast.events() != general.events()) {
+    std::fprintf(stderr, "fast and general parse paths disagree\n");
+    std::abort();
+  }
+  return fast.events();
 }
 
 }  // namespace shoal::protocol

@@ -86,15 +86,24 @@ class text_parser {
 
   size_t max_item_size() const noexcept { return max_item_size_; }
 
+  // For tests and the fuzzer: with false, parse() skips its fast paths for
+  // plain `get <key>` and `set` lines and takes the general route for every
+  // line, which must give identical results.
+  void set_fast_paths(bool enabled) noexcept { fast_paths_ = enabled; }
+
  private:
   // Finds the end of the first line; returns need_more/close or complete with
   // *newline set to the index of its '\n'.
   parse_status find_line(std::string_view in, bool get_exempt, size_t* newline);
+  parse_status parse_general(std::string_view in, size_t* consumed, command* out);
+  parse_status parse_set(std::string_view in, size_t* consumed, command* out);
+  parse_status parse_multi_get(std::string_view in, size_t* consumed, command* out);
 
   size_t max_item_size_;
   size_t max_get_line_;
   size_t scanned_ = 0;  // in[0, scanned_) is known to hold no '\n'
   size_t needed_ = 0;
+  bool fast_paths_ = true;
 };
 
 // memcached's exemption from the 2,048-byte line limit: at most 100 leading

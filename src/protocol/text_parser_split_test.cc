@@ -116,8 +116,9 @@ std::vector<split_case> other_inputs() {
   };
 }
 
-std::vector<std::string> run(const split_case& c, const std::vector<std::string_view>& reads) {
-  parser_harness h(default_max_item_size, c.authenticated);
+std::vector<std::string> run(const split_case& c, const std::vector<std::string_view>& reads,
+                             bool fast_paths = true) {
+  parser_harness h(default_max_item_size, c.authenticated, fast_paths);
   for (std::string_view r : reads) h.feed(r);
   return h.events();
 }
@@ -129,6 +130,8 @@ void check_two_way_splits(const split_case& c) {
   const std::string_view in = c.input;
   for (size_t k = 0; k <= in.size(); ++k) {
     ASSERT_EQ(run(c, {in.substr(0, k), in.substr(k)}), whole) << c.name << " split at " << k;
+    ASSERT_EQ(run(c, {in.substr(0, k), in.substr(k)}, /*fast_paths=*/false), whole)
+        << c.name << " split at " << k << " without fast paths";
   }
 }
 
@@ -152,6 +155,14 @@ void check_byte_at_a_time(const split_case& c) {
 TEST(TextParserSplitTest, EverySingleCommandParsesWholeAsOneCommand) {
   for (const split_case& c : single_commands()) {
     EXPECT_EQ(run_whole(c).size(), 1u) << c.name;
+  }
+}
+
+TEST(TextParserSplitTest, FastPathsAgreeWithTheGeneralRoute) {
+  for (const auto& cases : {single_commands(), other_inputs()}) {
+    for (const split_case& c : cases) {
+      EXPECT_EQ(run(c, {c.input}, /*fast_paths=*/false), run_whole(c)) << c.name;
+    }
   }
 }
 

@@ -1,0 +1,50 @@
+// Parses each benchmark request N times so that valgrind's callgrind can count
+// the instructions spent inside text_parser::parse per command, a figure that
+// does not depend on how busy the machine is:
+//
+//   valgrind --tool=callgrind --callgrind-out-file=cg.out
+//     --toggle-collect='shoal::protocol::text_parser::parse(*'
+//     build/bench/protocol/shoal_protocol_callgrind get 100000
+//   (one command line), then: callgrind_annotate cg.out | head
+//   total Ir / 100000 = instructions per command
+//
+// Workloads: get, set (100-byte value), multiget10.
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "protocol/command.h"
+#include "protocol/text_parser.h"
+
+int main(int argc, char** argv) {
+  using namespace shoal::protocol;
+  if (argc != 3) {
+    std::fprintf(stderr, "usage: %s get|set|multiget10 <count>\n", argv[0]);
+    return 2;
+  }
+  std::string input;
+  if (std::strcmp(argv[1], "get") == 0) {
+    input = "get user:1234567890\r\n";
+  } else if (std::strcmp(argv[1], "set") == 0) {
+    input = "set user:1234567890 0 0 100\r\n" + std::string(100, 'v') + "\r\n";
+  } else if (std::strcmp(argv[1], "multiget10") == 0) {
+    input = "get";
+    for (int i = 0; i < 10; ++i) input += " user:123456789" + std::to_string(i);
+    input += "\r\n";
+  } else {
+    std::fprintf(stderr, "unknown workload %s\n", argv[1]);
+    return 2;
+  }
+  const long count = std::atol(argv[2]);
+  text_parser parser;
+  command cmd;
+  size_t total = 0;
+  for (long i = 0; i < count; ++i) {
+    size_t used;
+    if (parser.parse(input, &used, &cmd) != parse_status::complete) return 1;
+    total += used + cmd.keys.size();
+  }
+  std::printf("%s: %ld commands, checksum %zu\n", argv[1], count, total);
+  return 0;
+}
