@@ -263,10 +263,16 @@ TEST_F(ConfigVsMemcachedTest, SameVerdictOnEveryLineExceptTheListedDivergences) 
     processes[i]->wait_until(deadline);
   }
 
+  std::vector<bool> refused(table.size());
+  for (size_t i = 0; i < table.size(); ++i) {
+    refused[i] = processes[i]->poll();
+    processes[i]->signal_kill();
+  }
+
   for (size_t i = 0; i < table.size(); ++i) {
     const row& r = table[i];
     testing::child_process& memcached = *processes[i];
-    bool memcached_refused = memcached.poll();
+    bool memcached_refused = refused[i];
     memcached.stop();
 
     std::vector<std::string> ours_flags = base;
