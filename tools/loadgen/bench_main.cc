@@ -43,7 +43,7 @@ cpu_usage process_cpu() {
 // finishes last.
 struct run_state {
   sharded<bench_shard> shards;
-  bool running = false;   // the measured phase is on: Ctrl-C and progress act
+  bool running = false;  // the measured phase is on: Ctrl-C and progress act
   bool progress_busy = false;
 };
 
@@ -101,8 +101,7 @@ task<int> bench(const workload_config& config, std::vector<socket_address> serve
           acc.merge(one);
           return acc;
         });
-    report.prepopulate =
-        prepopulate_report{done.requests, (now_ns() - start) / 1e9, done.errors()};
+    report.prepopulate = prepopulate_report{done.requests, (now_ns() - start) / 1e9, done.errors()};
   }
 
   spawn(watch_for_stop(state));

@@ -57,10 +57,10 @@ task<run_counters> bench_shard::prepopulate() {
     const uint64_t on_server = shard * config_.connections + i % config_.connections;
     // Keys [K*i/P, K*(i+1)/P) of the server's P connections; the connection
     // sets those its server owns.
-    const uint64_t begin = static_cast<uint64_t>(
-        static_cast<long double>(config_.key_space) * on_server / per_server);
-    const uint64_t end = static_cast<uint64_t>(
-        static_cast<long double>(config_.key_space) * (on_server + 1) / per_server);
+    const uint64_t begin =
+        static_cast<uint64_t>(static_cast<long double>(config_.key_space) * on_server / per_server);
+    const uint64_t end = static_cast<uint64_t>(static_cast<long double>(config_.key_space) *
+                                               (on_server + 1) / per_server);
     phases.push_back(connections_[i]->prepopulate(
         begin, end, std::max(config_.depth, k_prepopulate_window), stats));
   }

@@ -32,7 +32,8 @@ cli_result parse_command_line(int argc, const char* const* argv) {
   std::string ratio = "9:1", value_size = "100", duration = "10s", requests = "0", rate = "0";
   std::string key_space = "100k", pattern = "uniform";
 
-  app.add_option("-s,--server", servers, "host:port of a target (repeatable; keys spread by hash)")
+  app.add_option("-s,--server", servers,
+                 "host:port, [v6]:port or unix path of a target (repeatable; keys spread by hash)")
       ->default_str("127.0.0.1:11211");
   app.add_option("-t,--threads", c.threads, "threads, one runtime shard each");
   app.add_option("-c,--connections", c.connections, "connections per thread (per server)");
@@ -76,8 +77,8 @@ cli_result parse_command_line(int argc, const char* const* argv) {
   c.value_min = v->first;
   c.value_max = v->second;
   const auto d = parse_duration(duration);
-  if (!d) return usage_error("--duration must be seconds (10, 2.5s, 500ms, 2m), not '" +
-                             duration + "'");
+  if (!d)
+    return usage_error("--duration must be seconds (10, 2.5s, 500ms, 2m), not '" + duration + "'");
   c.duration_s = *d;
   const auto n = parse_quantity(requests);
   if (!n || *n != std::floor(*n)) return usage_error("--requests must be a whole count");

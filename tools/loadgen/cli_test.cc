@@ -23,12 +23,41 @@ TEST(CliTest, DefaultsAreAClosedLoopAgainstLocalMemcached) {
 }
 
 TEST(CliTest, EveryFlagReachesTheConfig) {
-  const cli_result r =
-      parse({"--server", "10.0.0.1:1", "-s", "[::1]:2", "-t", "2", "-c", "25", "-d", "16",
-             "--ratio", "1:1", "--multiget", "10", "--key-space", "1M", "--key-size", "32",
-             "--key-pattern", "zipf", "--zipf-skew", "1.2", "--value-size", "64-1024",
-             "--duration", "500ms", "--rate", "200k", "--prepopulate", "--seed", "9",
-             "--reactor-backend", "epoll", "--json", "--quiet"});
+  const cli_result r = parse({"--server",
+                              "10.0.0.1:1",
+                              "-s",
+                              "[::1]:2",
+                              "-t",
+                              "2",
+                              "-c",
+                              "25",
+                              "-d",
+                              "16",
+                              "--ratio",
+                              "1:1",
+                              "--multiget",
+                              "10",
+                              "--key-space",
+                              "1M",
+                              "--key-size",
+                              "32",
+                              "--key-pattern",
+                              "zipf",
+                              "--zipf-skew",
+                              "1.2",
+                              "--value-size",
+                              "64-1024",
+                              "--duration",
+                              "500ms",
+                              "--rate",
+                              "200k",
+                              "--prepopulate",
+                              "--seed",
+                              "9",
+                              "--reactor-backend",
+                              "epoll",
+                              "--json",
+                              "--quiet"});
   ASSERT_FALSE(r.exit_now) << r.message;
   const workload_config& c = r.config;
   EXPECT_EQ(c.servers, (std::vector<std::string>{"10.0.0.1:1", "[::1]:2"}));
@@ -106,6 +135,8 @@ TEST(CliTest, SmallParsersAcceptTheirDocumentedSpellings) {
   EXPECT_TRUE(is_host_port("[::1]:11211"));
   EXPECT_FALSE(is_host_port("[::1]11211"));
   EXPECT_FALSE(is_host_port(":11211"));
+  EXPECT_TRUE(is_host_port("/run/shoal.sock"));
+  EXPECT_TRUE(is_host_port("unix:relative.sock"));
 }
 
 }  // namespace

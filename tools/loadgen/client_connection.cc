@@ -45,10 +45,9 @@ uint64_t now_ns() noexcept {
                                    .count());
 }
 
-client_connection::client_connection(const workload_config& config,
-                                     const request_encoder& encoder, connected_socket socket,
-                                     unsigned server, unsigned index_on_server,
-                                     unsigned open_loop_index)
+client_connection::client_connection(const workload_config& config, const request_encoder& encoder,
+                                     connected_socket socket, unsigned server,
+                                     unsigned index_on_server, unsigned open_loop_index)
     : config_(config),
       encoder_(encoder),
       socket_(std::move(socket)),
@@ -197,6 +196,11 @@ task<void> client_connection::write_open_loop() {
     }
     reader_wakeup_.notify();
     if (!sent_ok(co_await socket_.send(out_.bytes()))) break;
+  }
+  if (plan_.deadline_ns > plan_.epoch_ns) {
+    const uint64_t due = schedule_->count_before(plan_.deadline_ns - plan_.epoch_ns);
+    const uint64_t allowed = std::min(due, plan_.budget);
+    if (allowed > schedule_->taken()) stats_->counters.unsent += allowed - schedule_->taken();
   }
   writer_done_ = true;
   reader_wakeup_.notify();

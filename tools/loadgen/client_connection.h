@@ -37,8 +37,8 @@ uint64_t now_ns() noexcept;
 
 // What one phase asks of a connection.
 struct phase_plan {
-  uint64_t epoch_ns = 0;     // start of the phase (open-loop times count from it)
-  uint64_t deadline_ns = 0;  // no request starts at or after it; 0 = none
+  uint64_t epoch_ns = 0;         // start of the phase (open-loop times count from it)
+  uint64_t deadline_ns = 0;      // no request starts at or after it; 0 = none
   uint64_t budget = UINT64_MAX;  // most requests this connection may send
 };
 

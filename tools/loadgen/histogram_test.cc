@@ -60,7 +60,8 @@ TEST(HistogramTest, PercentilesStayWithinTheErrorBoundOfExactOnes) {
   }
   std::sort(samples.begin(), samples.end());
   for (double p : {1.0, 10.0, 50.0, 90.0, 99.0, 99.9, 99.99, 100.0}) {
-    const size_t rank = std::max<size_t>(1, static_cast<size_t>(std::ceil(p / 100 * samples.size())));
+    const size_t rank =
+        std::max<size_t>(1, static_cast<size_t>(std::ceil(p / 100 * samples.size())));
     const uint64_t exact = samples[rank - 1];
     const uint64_t reported = h.percentile(p);
     EXPECT_GE(reported, exact) << "p" << p << " under-reported";

@@ -11,9 +11,12 @@ namespace shoal::loadgen {
 
 std::string_view to_string(key_pattern pattern) noexcept {
   switch (pattern) {
-    case key_pattern::sequential: return "sequential";
-    case key_pattern::uniform: return "uniform";
-    case key_pattern::zipf: return "zipf";
+    case key_pattern::sequential:
+      return "sequential";
+    case key_pattern::uniform:
+      return "uniform";
+    case key_pattern::zipf:
+      return "zipf";
   }
   return "?";
 }

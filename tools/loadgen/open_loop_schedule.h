@@ -39,6 +39,16 @@ class open_loop_schedule {
   uint64_t take() noexcept { return intended(sent_++); }
   uint64_t taken() const noexcept { return sent_; }
 
+  // How many of this connection's requests are due before time `t`.
+  uint64_t count_before(uint64_t t) const noexcept {
+    const double since_first = static_cast<double>(t) - phase_ns_;
+    if (since_first <= 0) return 0;
+    uint64_t n = static_cast<uint64_t>(std::ceil(since_first / interval_ns_));
+    while (n > 0 && intended(n - 1) >= t) --n;  // rounding at the boundary
+    while (intended(n) < t) ++n;
+    return n;
+  }
+
   double interval_ns() const noexcept { return interval_ns_; }
 
  private:

@@ -41,6 +41,15 @@ TEST(OpenLoopScheduleTest, IntendedTimesDoNotDependOnWhenRequestsAreTaken) {
   EXPECT_DOUBLE_EQ(s.interval_ns(), 2'000'000.0);
 }
 
+TEST(OpenLoopScheduleTest, CountBeforeCountsTheRequestsDueEarlier) {
+  open_loop_schedule s(2000.0, 4, 1);  // due at 0.5, 2.5, 4.5 ... ms
+  EXPECT_EQ(s.count_before(0), 0u);
+  EXPECT_EQ(s.count_before(500'000), 0u);  // due exactly then: not before
+  EXPECT_EQ(s.count_before(500'001), 1u);
+  EXPECT_EQ(s.count_before(4'500'000), 2u);
+  EXPECT_EQ(s.count_before(1'000'000'000), 500u);  // 1 s at 500/s per connection
+}
+
 TEST(OpenLoopScheduleTest, LongRunsDoNotDrift) {
   open_loop_schedule s(3.0, 1, 0);  // an interval that is not a whole number of ns
   EXPECT_EQ(s.intended(3'000'000), 1'000'000'000'000'000ULL);  // 1e6 s later, exact

@@ -15,8 +15,8 @@
 namespace shoal::loadgen {
 
 struct pending_request {
-  uint64_t start_ns;   // intended (open loop) or actual (closed loop) send time
-  uint32_t keys;       // keys of a get; 1 for a set
+  uint64_t start_ns;  // intended (open loop) or actual (closed loop) send time
+  uint32_t keys;      // keys of a get; 1 for a set
   request_kind kind;
 };
 

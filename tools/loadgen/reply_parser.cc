@@ -17,7 +17,7 @@ bool is_error_line(std::string_view line) noexcept {
 
 // The <bytes> field of "VALUE <key> <flags> <bytes>[ <cas>]", or -1.
 int64_t value_length(std::string_view line) noexcept {
-  line.remove_prefix(6);  // "VALUE "
+  line.remove_prefix(6);                     // "VALUE "
   for (int field = 0; field < 2; ++field) {  // skip key and flags
     const size_t space = line.find(' ');
     if (space == 0 || space == std::string_view::npos) return -1;

@@ -50,14 +50,14 @@ bool same(const std::vector<reply>& a, const std::vector<reply>& b) {
 
 // A stream mixing every reply shape the load generator meets.
 const std::string k_stream =
-    "END\r\n"                                             // get miss
-    "VALUE k1 0 5\r\nhello\r\nEND\r\n"                    // get hit
-    "STORED\r\n"                                          // set
+    "END\r\n"                                                // get miss
+    "VALUE k1 0 5\r\nhello\r\nEND\r\n"                       // get hit
+    "STORED\r\n"                                             // set
     "VALUE k1 0 3 77\r\nabc\r\nVALUE k2 9 0\r\n\r\nEND\r\n"  // gets-style, 2 hits, empty value
-    "VALUE k3 0 5\r\nEND\r\n\r\nEND\r\n"                 // value bytes that look like END
-    "SERVER_ERROR out of memory storing object\r\n"       // set failure
-    "CLIENT_ERROR bad command line format\r\n"            // get failure
-    "NOT_STORED\r\n";                                     // set outcome we never expect
+    "VALUE k3 0 5\r\nEND\r\n\r\nEND\r\n"                     // value bytes that look like END
+    "SERVER_ERROR out of memory storing object\r\n"          // set failure
+    "CLIENT_ERROR bad command line format\r\n"               // get failure
+    "NOT_STORED\r\n";                                        // set outcome we never expect
 const std::vector<request_kind> k_kinds = {request_kind::get, request_kind::get, request_kind::set,
                                            request_kind::get, request_kind::get, request_kind::set,
                                            request_kind::get, request_kind::set};
@@ -81,8 +81,8 @@ TEST(ReplyParserTest, SplitAtEveryByteGivesTheSameReplies) {
 TEST(ReplyParserTest, SplitAtEveryPairOfBytesGivesTheSameReplies) {
   for (size_t a = 0; a <= k_stream.size(); ++a) {
     for (size_t b = a; b <= k_stream.size(); ++b) {
-      const parsed p = feed({k_stream.substr(0, a), k_stream.substr(a, b - a), k_stream.substr(b)},
-                            k_kinds);
+      const parsed p =
+          feed({k_stream.substr(0, a), k_stream.substr(a, b - a), k_stream.substr(b)}, k_kinds);
       ASSERT_TRUE(!p.bad && same(p.replies, k_expected)) << "cuts at " << a << ", " << b;
     }
   }

@@ -67,10 +67,10 @@ std::string format_summary(const run_report& r) {
   const run_counters& n = r.stats.counters;
   const latency_histogram& h = r.stats.latency;
   std::string out;
-  out += fmt::format("shoal-bench: {} server{} ({}), {} thread{} x {} connection{}, depth {}, ",
-                     c.servers.size(), c.servers.size() == 1 ? "" : "s", c.servers.front(),
-                     c.threads, c.threads == 1 ? "" : "s", c.connections,
-                     c.connections == 1 ? "" : "s", c.depth);
+  out +=
+      fmt::format("shoal-bench: {} server{} ({}), {} thread{} x {} connection{}, depth {}, ",
+                  c.servers.size(), c.servers.size() == 1 ? "" : "s", c.servers.front(), c.threads,
+                  c.threads == 1 ? "" : "s", c.connections, c.connections == 1 ? "" : "s", c.depth);
   if (c.open_loop()) {
     out += fmt::format("open loop at {} req/s\n", grouped(static_cast<uint64_t>(c.rate)));
   } else {
@@ -93,6 +93,12 @@ std::string format_summary(const run_report& r) {
                      grouped(n.requests), r.elapsed_s,
                      grouped(static_cast<uint64_t>(per_second(n.gets, r.elapsed_s))),
                      grouped(static_cast<uint64_t>(per_second(n.sets, r.elapsed_s))));
+  if (n.unsent > 0) {
+    out += fmt::format(
+        "  unsent        {} requests due before the deadline were never sent: the client fell "
+        "behind the schedule, so less than --rate was offered\n",
+        grouped(n.unsent));
+  }
   if (n.keys_requested > 0) {
     out += fmt::format("  hit ratio     {:.4f} ({} of {} keys)\n",
                        static_cast<double>(n.hits) / static_cast<double>(n.keys_requested),
@@ -113,7 +119,8 @@ std::string format_summary(const run_report& r) {
                      cores, cores == 1.0 ? "" : "s", c.threads, c.threads == 1 ? "" : "s",
                      r.cpu.user_s, r.cpu.sys_s);
   if (per_thread >= k_client_saturation) {
-    out += fmt::format(" -- {:.0f}% per thread: the client may be the bottleneck", per_thread * 100);
+    out +=
+        fmt::format(" -- {:.0f}% per thread: the client may be the bottleneck", per_thread * 100);
   }
   out += "\n";
   return out;
@@ -149,13 +156,14 @@ std::string format_json(const run_report& r) {
     out += "  \"prepopulate\": null,\n";
   }
   out += fmt::format("  \"elapsed_s\": {},\n", json_number(r.elapsed_s));
-  out += fmt::format("  \"requests\": {{\"total\": {}, \"gets\": {}, \"sets\": {}}},\n", n.requests,
-                     n.gets, n.sets);
+  out += fmt::format(
+      "  \"requests\": {{\"total\": {}, \"gets\": {}, \"sets\": {}, \"unsent\": {}}},\n",
+      n.requests, n.gets, n.sets, n.unsent);
   out += fmt::format(
       "  \"throughput\": {{\"requests_per_s\": {}, \"gets_per_s\": {}, \"sets_per_s\": {}, "
       "\"keys_per_s\": {}}},\n",
-      json_number(per_second(n.requests, r.elapsed_s)), json_number(per_second(n.gets, r.elapsed_s)),
-      json_number(per_second(n.sets, r.elapsed_s)),
+      json_number(per_second(n.requests, r.elapsed_s)),
+      json_number(per_second(n.gets, r.elapsed_s)), json_number(per_second(n.sets, r.elapsed_s)),
       json_number(per_second(n.keys_requested, r.elapsed_s)));
   out += fmt::format("  \"hit_ratio\": {},\n  \"hits\": {},\n  \"keys_requested\": {},\n",
                      n.keys_requested > 0 ? json_number(static_cast<double>(n.hits) /

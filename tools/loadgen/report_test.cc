@@ -69,6 +69,15 @@ TEST(ReportTest, JsonBracesBalanceAndNoTrailingCommas) {
   EXPECT_FALSE(contains(json, ", }")) << json;
 }
 
+TEST(ReportTest, UnsentOpenLoopRequestsAreReported) {
+  run_report r = sample_report();
+  EXPECT_TRUE(contains(format_json(r), "\"unsent\": 0}"));
+  EXPECT_FALSE(contains(format_summary(r), "unsent"));
+  r.stats.counters.unsent = 12;
+  EXPECT_TRUE(contains(format_json(r), "\"unsent\": 12}"));
+  EXPECT_TRUE(contains(format_summary(r), "12 requests due before the deadline were never sent"));
+}
+
 TEST(ReportTest, HitRatioIsNullWithoutGets) {
   run_report r = sample_report();
   r.stats.counters.keys_requested = 0;
@@ -93,7 +102,8 @@ TEST(ReportTest, ProgressLineShowsRateAndErrors) {
   run_counters total;
   total.requests = 12345;
   total.bad_replies = 2;
-  EXPECT_EQ(format_progress(3, 152345.7, total), "[    3 s]     152,345 req/s, 12,345 requests, 2 errors");
+  EXPECT_EQ(format_progress(3, 152345.7, total),
+            "[    3 s]     152,345 req/s, 12,345 requests, 2 errors");
 }
 
 }  // namespace

@@ -63,7 +63,8 @@ TEST(RequestMixTest, ValueSizesStayInTheRange) {
     mix.append_next(enc, out);
     const std::string_view text = out.view();
     const size_t line = text.find("\r\n");
-    const unsigned size = static_cast<unsigned>(std::stoul(std::string(text.substr(text.rfind(' ', line) + 1, line))));
+    const unsigned size = static_cast<unsigned>(
+        std::stoul(std::string(text.substr(text.rfind(' ', line) + 1, line))));
     ASSERT_GE(size, 10u);
     ASSERT_LE(size, 20u);
     saw_min |= size == 10;

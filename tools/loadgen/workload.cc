@@ -73,10 +73,18 @@ std::optional<double> parse_quantity(std::string_view text) {
   double scale = 1.0;
   if (!text.empty()) {
     switch (text.back()) {
-      case 'k': case 'K': scale = 1e3; break;
-      case 'M': scale = 1e6; break;
-      case 'G': scale = 1e9; break;
-      default: break;
+      case 'k':
+      case 'K':
+        scale = 1e3;
+        break;
+      case 'M':
+        scale = 1e6;
+        break;
+      case 'G':
+        scale = 1e9;
+        break;
+      default:
+        break;
     }
     if (scale != 1.0) text.remove_suffix(1);
   }
@@ -86,6 +94,7 @@ std::optional<double> parse_quantity(std::string_view text) {
 }
 
 bool is_host_port(std::string_view text) {
+  if (text.starts_with('/') || (text.starts_with("unix:") && text.size() > 5)) return true;
   size_t colon;
   if (text.starts_with('[')) {
     const size_t close = text.find(']');
@@ -104,7 +113,8 @@ bool is_host_port(std::string_view text) {
 std::optional<std::string> validate(const workload_config& c) {
   if (c.servers.empty()) return "at least one --server is needed";
   for (const std::string& s : c.servers) {
-    if (!is_host_port(s)) return "--server must be host:port or [v6]:port, not '" + s + "'";
+    if (!is_host_port(s))
+      return "--server must be host:port, [v6]:port or a unix path, not '" + s + "'";
   }
   if (c.threads < 1 || c.threads > 256) return "--threads must be in 1..256";
   if (c.connections < 1 || c.connections > 100'000) return "--connections must be in 1..100000";

@@ -25,7 +25,7 @@ class zipf_distribution {
   double skew() const noexcept { return skew_; }
 
  private:
-  double h(double x) const noexcept;          // x^-skew, the unnormalised mass
+  double h(double x) const noexcept;           // x^-skew, the unnormalised mass
   double h_integral(double x) const noexcept;  // H(x) = integral of h from 1 to x
   double h_integral_inverse(double y) const noexcept;
 

@@ -38,13 +38,15 @@ task<void> serve(connected_socket socket) {
   out.reserve(16 * 1024);
   request_scanner scanner;
   for (;;) {
-    const io_result<size_t> got = co_await socket.recv(std::span<char>(in.get() + end, k_buffer - end));
+    const io_result<size_t> got =
+        co_await socket.recv(std::span<char>(in.get() + end, k_buffer - end));
     if (!got.ok() || *got == 0) break;
     end += *got;
     const scan_result scanned = scanner.scan(std::string_view(in.get() + begin, end - begin), out);
     begin += scanned.consumed;
     if (!out.empty()) {
-      const io_result<size_t> sent = co_await socket.send(std::span<const char>(out.data(), out.size()));
+      const io_result<size_t> sent =
+          co_await socket.send(std::span<const char>(out.data(), out.size()));
       out.clear();
       if (!sent.ok()) break;
     }
@@ -90,8 +92,9 @@ task<int> run_server(socket_address address) {
       spawn(accept_loop(listeners[s]));
     });
   }
-  std::printf("shoal-reply-only: listening on %s with %u shard%s (%s)\n", address.to_string().c_str(),
-              shards, shards == 1 ? "" : "s", to_string(smp::backend()));
+  std::printf("shoal-reply-only: listening on %s with %u shard%s (%s)\n",
+              address.to_string().c_str(), shards, shards == 1 ? "" : "s",
+              to_string(smp::backend()));
   std::fflush(stdout);
 
   co_await smp::wait_for_stop();

@@ -44,7 +44,8 @@ const std::string k_stream =
     "bogus\r\n"
     "get lf\n";
 const std::string k_replies =
-    "END\r\nSTORED\r\nEND\r\nSTORED\r\nEND\r\nSTORED\r\nVERSION shoal-reply-only\r\nERROR\r\nEND\r\n";
+    "END\r\nSTORED\r\nEND\r\nSTORED\r\nEND\r\nSTORED\r\nVERSION "
+    "shoal-reply-only\r\nERROR\r\nEND\r\n";
 
 TEST(RequestScannerTest, AnswersEveryRequestInOneBuffer) {
   const outcome o = feed({k_stream});
