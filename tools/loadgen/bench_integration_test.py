@@ -101,7 +101,7 @@ class ReplyOnlyTest(unittest.TestCase):
     def test_closed_loop_runs_without_errors(self):
         with reply_only() as server:
             r = bench(server.port, "--duration", "2", "-c", "20", "-d", "4")
-        self.assertGreater(r["requests"]["total"], 1000)
+        self.assertGreater(r["requests"]["total"], 100)
         self.assertGreater(r["throughput"]["requests_per_s"], 0)
         self.assertEqual(r["errors"]["total"], 0, r["errors"])
         self.assertEqual(r["hit_ratio"], 0.0)  # every get misses by design
@@ -141,7 +141,7 @@ class MemcachedTest(unittest.TestCase):
         self.assertEqual(r["prepopulate"]["errors"], 0, r["prepopulate"])
         self.assertEqual(r["hit_ratio"], 1.0)
         self.assertEqual(r["errors"]["total"], 0, r["errors"])
-        self.assertGreater(r["requests"]["total"], 1000)
+        self.assertGreater(r["requests"]["total"], 100)
 
     def test_zipf_gets_and_sets_run_clean(self):
         with memcached() as server:
