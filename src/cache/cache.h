@@ -171,6 +171,7 @@ class cache {
   }
   found find(std::string_view key, uint64_t hash);
   found find_live(std::string_view key, uint64_t hash);
+  found reclaim_found(const found& f);
   bool is_expired(const item_header* h) const { return h->expiry <= now_; }
   bool is_flushed(const item_header* h) const {
     return cache_detail::item_cas(h) < flush_cas_;

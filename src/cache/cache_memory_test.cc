@@ -3,7 +3,6 @@
 // evictions-off behaviour. check_invariants() audits the accounting.
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <random>
 #include <string>
 #include <vector>
@@ -15,12 +14,6 @@ namespace shoal {
 namespace {
 
 using testing::cache_harness;
-
-uint64_t test_seed() {
-  const uint64_t seed = std::random_device{}();
-  std::printf("seed %llu\n", static_cast<unsigned long long>(seed));
-  return seed;
-}
 
 std::string key_for(const char* prefix, int i) { return prefix + std::to_string(i); }
 
@@ -44,7 +37,7 @@ size_t random_size(std::mt19937_64& rng) {
 }
 
 TEST(CacheMemoryTest, RandomSizesNeverExceedTheLimitAndEveryFittingStoreSucceeds) {
-  const uint64_t seed = test_seed();
+  const uint64_t seed = testing::random_test_seed();
   SCOPED_TRACE(seed);
   std::mt19937_64 rng(seed);
   for (size_t limit : {size_t{256} << 10, size_t{3} << 20, size_t{16} << 20}) {
@@ -75,7 +68,7 @@ TEST(CacheMemoryTest, RandomSizesNeverExceedTheLimitAndEveryFittingStoreSucceeds
 }
 
 TEST(CacheMemoryTest, AppendsAndIncrementsUnderPressureKeepTheInvariants) {
-  const uint64_t seed = test_seed();
+  const uint64_t seed = testing::random_test_seed();
   SCOPED_TRACE(seed);
   std::mt19937_64 rng(seed);
   cache_harness t(testing::small_config(1u << 20));

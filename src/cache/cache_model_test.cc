@@ -5,8 +5,8 @@
 // The cache may lose a key the model still has only by evicting it: when the
 // cache's answer is explained by the key being absent, the model drops the key
 // and the loss is counted, and at the end losses <= evictions (strictly zero
-// when nothing was evicted). The seed is printed; rerun one with
-// SHOAL_CACHE_SEED=<seed>.
+// when nothing was evicted). The seed is printed; SHOAL_CACHE_SEED=<seed>
+// replays a run.
 #include <gtest/gtest.h>
 
 #include <cctype>
@@ -371,16 +371,9 @@ class model_runner {
   std::unordered_map<std::string, uint64_t> last_cas_;
 };
 
-uint64_t seed_for_run() {
-  if (const char* env = std::getenv("SHOAL_CACHE_SEED")) return std::strtoull(env, nullptr, 10);
-  return std::random_device{}() ^ (uint64_t{std::random_device{}()} << 32);
-}
-
 // `keys` distinct keys: 300 fit in the smallest store, 3000 do not.
 run_result run_model(const cache_config& config, int keys, int ops) {
-  const uint64_t seed = seed_for_run();
-  std::printf("seed %llu (SHOAL_CACHE_SEED=%llu reruns it)\n", static_cast<unsigned long long>(seed),
-              static_cast<unsigned long long>(seed));
+  const uint64_t seed = testing::random_test_seed();
   SCOPED_TRACE("seed " + std::to_string(seed));
   model_runner runner(config, keys, seed);
   return runner.run(ops);

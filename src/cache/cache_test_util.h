@@ -2,7 +2,10 @@
 // moves, and short calls that hash the key themselves.
 #pragma once
 
+#include <cstdio>
+#include <cstdlib>
 #include <optional>
+#include <random>
 #include <string>
 #include <string_view>
 
@@ -17,6 +20,21 @@ inline cache_config small_config(size_t memory_limit = 8u << 20) {
   c.clock_epoch_unix = 1'700'000'000;  // cache_time 0 is this Unix time
   c.hash_seed = 0x5eed;
   return c;
+}
+
+// A random seed for a randomized test, printed so a failure can be replayed:
+// SHOAL_CACHE_SEED=<seed> makes every randomized test use that seed.
+inline uint64_t random_test_seed() {
+  uint64_t seed = 0;
+  if (const char* env = std::getenv("SHOAL_CACHE_SEED")) {
+    seed = std::strtoull(env, nullptr, 10);
+  } else {
+    std::random_device rd;
+    seed = (uint64_t{rd()} << 32) ^ rd();
+  }
+  std::printf("seed %llu (SHOAL_CACHE_SEED=%llu replays it)\n",
+              static_cast<unsigned long long>(seed), static_cast<unsigned long long>(seed));
+  return seed;
 }
 
 class cache_harness {
