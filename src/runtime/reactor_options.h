@@ -32,6 +32,9 @@ struct reactor_options {
   // Wake a sleeping shard with an IORING_OP_MSG_RING submission batched with
   // the sender's other I/O, instead of an eventfd write(2).
   bool uring_msg_ring_wakeup = true;
+  // A recv on a stream socket that the previous recv left empty waits for
+  // data before trying (IORING_RECVSEND_POLL_FIRST).
+  bool uring_recv_poll_first = true;
   // Submission queue entries (the completion queue gets 4x).
   unsigned uring_entries = 1024;
 };

@@ -10,6 +10,10 @@
 // * One io_uring_enter per loop turn submits everything the turn queued and
 //   collects what completed; a turn with nothing queued and nothing in flight
 //   makes no system call at all.
+// * A recv on a stream socket whose previous recv reported the socket empty
+//   (no IORING_CQE_F_SOCK_NONEMPTY) is submitted with POLL_FIRST: in a
+//   request/response exchange the next request cannot be there yet, so the
+//   kernel waits for it instead of first failing a receive attempt.
 // * Partial sends are resubmitted from the completion handler; the coroutine
 //   resumes only when everything is sent.
 // * close() queues ASYNC_CANCEL(fd, ALL) hard-linked to CLOSE(fd): pending
@@ -72,7 +76,7 @@ std::unique_ptr<reactor_backend> make_uring_backend(ready_queue& ready,
 }
 
 uring_backend::uring_backend(ready_queue& ready, const reactor_options& options)
-    : ready_(ready) {
+    : ready_(ready), poll_first_(options.uring_recv_poll_first) {
   const unsigned entries = options.uring_entries;
   if (options.uring_defer_taskrun &&
       try_setup(ring_, entries, IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN)) {
@@ -180,6 +184,9 @@ void uring_backend::prepare(io_op& op) noexcept {
     case io_kind::recv: {
       auto& r = static_cast<recv_op&>(op);
       io_uring_prep_recv(sqe, fd, r.buf, r.len, 0);
+      // The last recv left the socket empty: data cannot be there yet unless
+      // it arrived since, so wait for it instead of trying (and failing) first.
+      if (poll_first_ && !op.fd->readable) sqe->ioprio |= IORING_RECVSEND_POLL_FIRST;
       break;
     }
     case io_kind::read: {
@@ -246,6 +253,7 @@ void uring_backend::finish(io_op& op, ssize_t result) noexcept {
 }
 
 void uring_backend::handle(const io_uring_cqe& cqe) noexcept {
+  // See the recv case of prepare(): remember whether the socket has more.
   const uint64_t tag = cqe.user_data;
   if (tag <= k_tag_max) {
     if (tag == k_tag_ignore) {
@@ -268,6 +276,9 @@ void uring_backend::handle(const io_uring_cqe& cqe) noexcept {
   if (res == -EAGAIN || res == -EINTR) {  // some kernels report these for O_NONBLOCK fds
     prepare(op);
     return;
+  }
+  if (op.kind == io_kind::recv && op.fd != nullptr && op.fd->kind == fd_kind::stream) {
+    op.fd->readable = res <= 0 || (cqe.flags & IORING_CQE_F_SOCK_NONEMPTY) != 0;
   }
   if (res > 0 && op.kind == io_kind::send) {
     auto& w = static_cast<send_op&>(op);

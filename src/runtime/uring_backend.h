@@ -58,6 +58,7 @@ class uring_backend final : public reactor_backend {
   size_t cqes_expected_ = 0;   // every submitted entry that will post a completion
   bool defer_taskrun_ = false;
   bool msg_ring_ = false;
+  bool poll_first_ = true;
   bool draining_ = false;      // quiesce(): collect completions, resume nothing
   bool quiesced_ = false;      // after quiesce(): close fds directly
 };

@@ -103,7 +103,18 @@ int main(int argc, char** argv) {
   app.add_option("-p,--port", port, "TCP port (0: any; the chosen one is printed)");
   app.add_option("-t,--shards", shards, "shards (0: one per CPU)");
   app.add_option("--reactor-backend,--backend", backend, "auto, epoll or io_uring");
+  // Experiment switches for docs/decisions/0100-reactor-backend.md.
+  shoal::reactor_options tuning;
+  bool no_defer = false;
+  bool no_poll_first = false;
+  bool no_msg_ring = false;
+  app.add_flag("--no-defer-taskrun", no_defer, "io_uring: no IORING_SETUP_DEFER_TASKRUN");
+  app.add_flag("--no-poll-first", no_poll_first, "io_uring: never IORING_RECVSEND_POLL_FIRST");
+  app.add_flag("--no-msg-ring", no_msg_ring, "io_uring: wake shards with eventfd writes");
   CLI11_PARSE(app, argc, argv);
+  tuning.uring_defer_taskrun = !no_defer;
+  tuning.uring_recv_poll_first = !no_poll_first;
+  tuning.uring_msg_ring_wakeup = !no_msg_ring;
 
   const auto kind = shoal::parse_reactor_backend_kind(backend);
   const auto where = shoal::socket_address::parse_host(address, port);
@@ -114,6 +125,7 @@ int main(int argc, char** argv) {
   shoal::smp_config config;
   config.shards = shards;
   config.backend = *kind;
+  config.reactor = tuning;
   try {
     return shoal::smp::run(config, [&]() -> shoal::task<int> {
       shoal::sharded<shoal::echo_service> service;
