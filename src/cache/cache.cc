@@ -77,6 +77,7 @@ void cache::enter(cache_time now) {
 
 void cache::promote_flush() {
   flush_pending_ = false;
+  may_expire_ = true;  // flushed items are for the sweep too
   flush_cas_ = next_seq_ * config_.shard_count + config_.shard_id;
 }
 
@@ -175,6 +176,7 @@ std::optional<item_view> cache::get_and_touch(std::string_view key, uint64_t has
   }
   ++stats_.touch_hits;
   f.item->expiry = expiry_from_exptime(exptime, now_, config_.clock_epoch_unix);
+  may_expire_ |= f.item->expiry != k_never;
   return read(f.item);
 }
 
@@ -188,6 +190,7 @@ touch_result cache::touch(std::string_view key, uint64_t hash, int64_t exptime, 
   }
   ++stats_.touch_hits;
   f.item->expiry = expiry_from_exptime(exptime, now_, config_.clock_epoch_unix);
+  may_expire_ |= f.item->expiry != k_never;
   f.item->bits |= k_accessed | k_fetched;
   f.item->last_access = now_;
   return touch_result::touched;
@@ -269,6 +272,7 @@ store_result cache::store(store_mode mode, std::string_view key, uint64_t hash,
     expiry = old.item->expiry;
   } else {
     expiry = expiry_from_exptime(exptime, now_, config_.clock_epoch_unix);
+    may_expire_ |= expiry != k_never;
   }
 
   const fresh_item fresh = allocate(key.size(), total);

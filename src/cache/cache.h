@@ -223,6 +223,8 @@ class cache {
   bool flush_pending_ = false;
   cache_time flush_deadline_ = 0;  // when the pending flush takes effect
 
+  bool may_expire_ = false;        // an expiry was ever set: the sweep has work
+
   uint32_t write_head_ = 0;     // open segment new items are appended to
   uint32_t survivor_head_ = 0;  // open segment the cleaner copies live items to
   size_t external_bytes_ = 0;   // page-rounded sizes of external values

@@ -215,7 +215,7 @@ size_t cache::do_maintenance(cache_time now, size_t budget) {
       work += 1 + clean_step(want) / k_clean_bytes_per_unit;
     }
   }
-  if (stats_.curr_items > 0) work += sweep(budget > work ? budget - work : 0);
+  if (may_expire_ && stats_.curr_items > 0) work += sweep(budget > work ? budget - work : 0);
   return work;
 }
 

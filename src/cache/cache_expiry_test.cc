@@ -119,6 +119,14 @@ TEST(ExpiryTest, MaintenanceWorkIsBoundedByItsBudget) {
   EXPECT_GT(t.c.stats().curr_items, 4900u);
 }
 
+TEST(ExpiryTest, MaintenanceIsIdleWhileNothingCanExpire) {
+  cache_harness t;
+  for (int i = 0; i < 100; ++i) t.set("k" + std::to_string(i), "v");
+  EXPECT_EQ(t.c.do_maintenance(t.now, 1000), 0u);
+  t.set("ttl", "v", 0, 5);
+  EXPECT_GT(t.c.do_maintenance(t.now, 1000), 0u);
+}
+
 TEST(FlushTest, ImmediateFlushHidesEverythingStoredBefore) {
   cache_harness t;
   t.set("a", "1");
