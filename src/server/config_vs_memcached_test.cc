@@ -219,6 +219,7 @@ class ConfigVsMemcachedTest : public ::testing::Test {
         {{"-I", "2k", "-m", "1"}, e::shoal_accepts, "memcached's slab_chunk_max; no slabs here"},
         {{"-I", "1k"}, e::shoal_accepts, "memcached's slab_chunk_max; no slabs here"},
         {{"-I", "600k"}, e::shoal_accepts, "memcached's slab_chunk_max; no slabs here"},
+        {{"-N", "5"}, e::shoal_accepts, "NAPI ids are ignored; memcached compares them with -t 4"},
         {{"-o", "relaxed_privileges"},
          e::shoal_accepts,
          "debug builds only in memcached; its test harness always passes it"},
