@@ -92,13 +92,24 @@ inline char* format_u64_backwards(uint64_t v, char* end) noexcept {
   return end;
 }
 
+// Number of decimal digits of `v` (1 for 0).
+inline size_t decimal_digits(uint64_t v) noexcept {
+  size_t n = 1;
+  for (;;) {
+    if (v < 10) return n;
+    if (v < 100) return n + 1;
+    if (v < 1000) return n + 2;
+    if (v < 10000) return n + 3;
+    v /= 10000;
+    n += 4;
+  }
+}
+
 // Writes `v` in decimal at `out`; returns the end.
 inline char* format_u64(uint64_t v, char* out) noexcept {
-  char buf[max_u64_digits];
-  char* first = format_u64_backwards(v, buf + sizeof buf);
-  const auto n = static_cast<size_t>(buf + sizeof buf - first);
-  std::memcpy(out, first, n);
-  return out + n;
+  char* const end = out + decimal_digits(v);
+  format_u64_backwards(v, end);
+  return end;
 }
 
 inline char* format_i64(int64_t v, char* out) noexcept {

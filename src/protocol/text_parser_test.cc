@@ -244,6 +244,9 @@ TEST(TextParserTest, MalformedStorageLineHonoursNoreply) {
   EXPECT_EQ(parse_all("set a 1 0 noreply\r\nx\r\n"), (events{err(kBadFormat, "set", true), kError}));
   EXPECT_EQ(parse_all("set a 1 0 -1 noreply\r\nx\r\n"),
             (events{err(kBadFormat, "set", true), kError}));
+  // "cas k 0 0 1 noreply": the cas token is "noreply"; memcached answers only
+  // the ERROR for the data line.
+  EXPECT_EQ(parse_all("cas k 0 0 1 noreply\r\nx\r\n"), (events{err(kBadFormat, "cas", true), kError}));
 }
 
 TEST(TextParserTest, BytesUpToIntMaxMinusTwoIsWellFormed) {
@@ -381,6 +384,8 @@ TEST(TextParserTest, DeleteUsageError) {
   EXPECT_EQ(parse_all("delete k 00\r\n"), events{err(usage, "delete")});
   EXPECT_EQ(parse_all("delete k 0 0\r\n"), events{err(usage, "delete")});
   EXPECT_EQ(parse_all("delete k 5 noreply\r\n"), events{err(usage, "delete", true)});
+  // noreply must be last: here it is the hold time, and "0" is not noreply.
+  EXPECT_EQ(parse_all("delete k noreply 0\r\n"), events{err(usage, "delete")});
   EXPECT_EQ(parse_all("delete k x y z\r\n"), events{kError});
   EXPECT_EQ(parse_all("delete\r\n"), events{kError});
   // The hold time is checked before the key length.
