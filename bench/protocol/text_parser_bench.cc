@@ -41,7 +41,9 @@ void BM_ParseMultiGet10(benchmark::State& state) {
 }
 BENCHMARK(BM_ParseMultiGet10);
 
-void BM_ParseDelete(benchmark::State& state) { parse_repeatedly(state, "delete user:1234567890 noreply\r\n"); }
+void BM_ParseDelete(benchmark::State& state) {
+  parse_repeatedly(state, "delete user:1234567890 noreply\r\n");
+}
 BENCHMARK(BM_ParseDelete);
 
 void BM_ParseIncr(benchmark::State& state) { parse_repeatedly(state, "incr counter:1 1\r\n"); }

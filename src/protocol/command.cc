@@ -38,29 +38,52 @@ std::string_view error_text(client_error e) noexcept {
 
 std::string_view kind_name(command_kind k) noexcept {
   switch (k) {
-    case command_kind::get: return "get";
-    case command_kind::gets: return "gets";
-    case command_kind::gat: return "gat";
-    case command_kind::gats: return "gats";
-    case command_kind::set: return "set";
-    case command_kind::add: return "add";
-    case command_kind::replace: return "replace";
-    case command_kind::append: return "append";
-    case command_kind::prepend: return "prepend";
-    case command_kind::cas: return "cas";
-    case command_kind::delete_: return "delete";
-    case command_kind::incr: return "incr";
-    case command_kind::decr: return "decr";
-    case command_kind::touch: return "touch";
-    case command_kind::flush_all: return "flush_all";
-    case command_kind::version: return "version";
-    case command_kind::verbosity: return "verbosity";
-    case command_kind::quit: return "quit";
-    case command_kind::stats: return "stats";
-    case command_kind::shutdown: return "shutdown";
-    case command_kind::cache_memlimit: return "cache_memlimit";
-    case command_kind::auth: return "auth";
-    case command_kind::client_error: return "client_error";
+    case command_kind::get:
+      return "get";
+    case command_kind::gets:
+      return "gets";
+    case command_kind::gat:
+      return "gat";
+    case command_kind::gats:
+      return "gats";
+    case command_kind::set:
+      return "set";
+    case command_kind::add:
+      return "add";
+    case command_kind::replace:
+      return "replace";
+    case command_kind::append:
+      return "append";
+    case command_kind::prepend:
+      return "prepend";
+    case command_kind::cas:
+      return "cas";
+    case command_kind::delete_:
+      return "delete";
+    case command_kind::incr:
+      return "incr";
+    case command_kind::decr:
+      return "decr";
+    case command_kind::touch:
+      return "touch";
+    case command_kind::flush_all:
+      return "flush_all";
+    case command_kind::version:
+      return "version";
+    case command_kind::verbosity:
+      return "verbosity";
+    case command_kind::quit:
+      return "quit";
+    case command_kind::stats:
+      return "stats";
+    case command_kind::shutdown:
+      return "shutdown";
+    case command_kind::cache_memlimit:
+      return "cache_memlimit";
+    case command_kind::auth:
+      return "auth";
+    case command_kind::client_error:
+      return "client_error";
   }
   return "?";
 }

@@ -72,16 +72,16 @@ enum class command_kind : uint8_t {
 // bytes (without "\r\n").
 enum class client_error : uint8_t {
   none,
-  error,                     // "ERROR": unknown command, wrong token count, blank line
-  bad_command_line_format,   // "CLIENT_ERROR bad command line format"
-  bad_data_chunk,            // "CLIENT_ERROR bad data chunk"
-  delete_usage,              // "CLIENT_ERROR bad command line format.  Usage: delete <key> [noreply]"
-  invalid_delta,             // "CLIENT_ERROR invalid numeric delta argument"
-  invalid_exptime,           // "CLIENT_ERROR invalid exptime argument"
-  invalid_shutdown_mode,     // "CLIENT_ERROR invalid shutdown mode"
-  unauthenticated,           // "CLIENT_ERROR unauthenticated"
-  bad_auth_token_format,     // "CLIENT_ERROR bad authentication token format"
-  bad_command_termination,   // "CLIENT_ERROR bad command line termination"
+  error,                    // "ERROR": unknown command, wrong token count, blank line
+  bad_command_line_format,  // "CLIENT_ERROR bad command line format"
+  bad_data_chunk,           // "CLIENT_ERROR bad data chunk"
+  delete_usage,           // "CLIENT_ERROR bad command line format.  Usage: delete <key> [noreply]"
+  invalid_delta,          // "CLIENT_ERROR invalid numeric delta argument"
+  invalid_exptime,        // "CLIENT_ERROR invalid exptime argument"
+  invalid_shutdown_mode,  // "CLIENT_ERROR invalid shutdown mode"
+  unauthenticated,        // "CLIENT_ERROR unauthenticated"
+  bad_auth_token_format,  // "CLIENT_ERROR bad authentication token format"
+  bad_command_termination,  // "CLIENT_ERROR bad command line termination"
 };
 
 // The exact memcached 1.6.18 text of an error line, without "\r\n".

@@ -8,9 +8,7 @@ namespace shoal::protocol::numbers_detail {
 namespace {
 
 // C's isspace() in the "C" locale.
-bool is_c_space(char ch) noexcept {
-  return ch == ' ' || (ch >= '\t' && ch <= '\r');
-}
+bool is_c_space(char ch) noexcept { return ch == ' ' || (ch >= '\t' && ch <= '\r'); }
 
 struct scanned {
   bool ok;

@@ -29,8 +29,8 @@ class parser_harness {
   // auth command, as a server would after a successful check.
   // `fast_paths` false makes the parser take its general route for every
   // line (text_parser::set_fast_paths), to check that both agree.
-  explicit parser_harness(size_t max_item_size = default_max_item_size,
-                          bool authenticated = true, bool fast_paths = true)
+  explicit parser_harness(size_t max_item_size = default_max_item_size, bool authenticated = true,
+                          bool fast_paths = true)
       : parser_(max_item_size), authenticated_(authenticated) {
     parser_.set_fast_paths(fast_paths);
   }

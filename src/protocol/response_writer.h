@@ -35,26 +35,26 @@ struct string_sink {
 
 // Fixed reply lines. reply_text() gives each one's bytes without "\r\n".
 enum class reply : uint8_t {
-  stored,                // STORED
-  not_stored,            // NOT_STORED
-  exists,                // EXISTS
-  not_found,             // NOT_FOUND
-  deleted,               // DELETED
-  touched,               // TOUCHED
-  ok,                    // OK
-  end,                   // END
-  reset,                 // RESET (stats reset)
-  error,                 // ERROR
-  object_too_large,      // SERVER_ERROR object too large for cache
-  out_of_memory_storing, // SERVER_ERROR out of memory storing object
-  out_of_memory,         // SERVER_ERROR out of memory (incr/decr)
-  out_of_memory_get,     // SERVER_ERROR out of memory writing get response
-  non_numeric_value,     // CLIENT_ERROR cannot increment or decrement non-numeric value
-  too_many_connections,  // ERROR Too many open connections
-  shutdown_not_enabled,  // ERROR: shutdown not enabled
-  flush_all_not_allowed, // CLIENT_ERROR flush_all not allowed (-F)
-  auth_failure,          // CLIENT_ERROR authentication failure (-Y)
-  memlimit_too_small,    // MEMLIMIT_TOO_SMALL cannot set maxbytes to less than 8m
+  stored,                  // STORED
+  not_stored,              // NOT_STORED
+  exists,                  // EXISTS
+  not_found,               // NOT_FOUND
+  deleted,                 // DELETED
+  touched,                 // TOUCHED
+  ok,                      // OK
+  end,                     // END
+  reset,                   // RESET (stats reset)
+  error,                   // ERROR
+  object_too_large,        // SERVER_ERROR object too large for cache
+  out_of_memory_storing,   // SERVER_ERROR out of memory storing object
+  out_of_memory,           // SERVER_ERROR out of memory (incr/decr)
+  out_of_memory_get,       // SERVER_ERROR out of memory writing get response
+  non_numeric_value,       // CLIENT_ERROR cannot increment or decrement non-numeric value
+  too_many_connections,    // ERROR Too many open connections
+  shutdown_not_enabled,    // ERROR: shutdown not enabled
+  flush_all_not_allowed,   // CLIENT_ERROR flush_all not allowed (-F)
+  auth_failure,            // CLIENT_ERROR authentication failure (-Y)
+  memlimit_too_small,      // MEMLIMIT_TOO_SMALL cannot set maxbytes to less than 8m
   memlimit_not_megabytes,  // MEMLIMIT_ADJUST_FAILED input value is megabytes not bytes
   memlimit_adjust_failed,  // MEMLIMIT_ADJUST_FAILED out of bounds or unable to adjust
 };
@@ -143,7 +143,8 @@ void append_line(Sink& sink, std::string_view text) {
 // " <flags> <bytes>[ <cas>]\r\n" is at most this long.
 inline constexpr size_t max_value_tail = 1 + 10 + 1 + 20 + 1 + 20 + 2;
 
-inline char* format_value_tail(char* p, uint32_t flags, size_t bytes, const uint64_t* cas) noexcept {
+inline char* format_value_tail(char* p, uint32_t flags, size_t bytes,
+                               const uint64_t* cas) noexcept {
   *p++ = ' ';
   p = format_u64(flags, p);
   *p++ = ' ';
@@ -161,8 +162,8 @@ inline char* format_value_tail(char* p, uint32_t flags, size_t bytes, const uint
 inline constexpr size_t inline_value_limit = 256;
 
 template <reply_sink Sink>
-void append_value(Sink& sink, std::string_view key, uint32_t flags, size_t bytes,
-                  const char* data, const uint64_t* cas) {
+void append_value(Sink& sink, std::string_view key, uint32_t flags, size_t bytes, const char* data,
+                  const uint64_t* cas) {
   char buf[6 + 250 + max_value_tail + inline_value_limit + 2];
   char* p = buf;
   if (key.size() <= 250) [[likely]] {
@@ -195,7 +196,8 @@ void append_value(Sink& sink, std::string_view key, uint32_t flags, size_t bytes
 // "VALUE <key> <flags> <bytes>\r\n<data>\r\n": one get hit.
 template <reply_sink Sink>
 void write_value(Sink& sink, std::string_view key, uint32_t flags, std::string_view data) {
-  writer_detail::append_value(sink, key, flags, data.size(), data.data() ? data.data() : "", nullptr);
+  writer_detail::append_value(sink, key, flags, data.size(), data.data() ? data.data() : "",
+                              nullptr);
 }
 
 // "VALUE <key> <flags> <bytes> <cas>\r\n<data>\r\n": one gets/gats hit.
@@ -274,8 +276,8 @@ void write_stat(Sink& sink, std::string_view name, std::string_view value) {
 
 // ... or as an integer.
 template <reply_sink Sink, std::integral T>
-  requires(!std::same_as<T, bool> && !std::same_as<T, char>)
-void write_stat(Sink& sink, std::string_view name, T value) {
+requires(!std::same_as<T, bool> &&
+         !std::same_as<T, char>) void write_stat(Sink& sink, std::string_view name, T value) {
   char buf[writer_detail::max_i64_chars + 1];
   char* end;
   if constexpr (std::is_signed_v<T>) {

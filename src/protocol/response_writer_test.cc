@@ -46,7 +46,8 @@ TEST(ResponseWriterTest, SmallValueIsOneAppendLargeIsThree) {
   counting_sink large;
   write_value(large, std::string(250, 'k'), 1, std::string(257, 'v'));
   EXPECT_EQ(large.appends, 3);
-  EXPECT_EQ(large.data, "VALUE " + std::string(250, 'k') + " 1 257\r\n" + std::string(257, 'v') + "\r\n");
+  EXPECT_EQ(large.data,
+            "VALUE " + std::string(250, 'k') + " 1 257\r\n" + std::string(257, 'v') + "\r\n");
 }
 
 TEST(ResponseWriterTest, BinaryValueIsCopiedByLength) {
@@ -123,9 +124,16 @@ TEST(ResponseWriterTest, ClientErrorsFromTheParser) {
 
 TEST(ResponseWriterTest, Numbers) {
   const std::vector<std::pair<uint64_t, std::string>> cases = {
-      {0, "0"},       {7, "7"},         {10, "10"},       {99, "99"},
-      {100, "100"},   {101, "101"},     {999, "999"},     {1000, "1000"},
-      {4294967295u, "4294967295"},      {9223372036854775808u, "9223372036854775808"},
+      {0, "0"},
+      {7, "7"},
+      {10, "10"},
+      {99, "99"},
+      {100, "100"},
+      {101, "101"},
+      {999, "999"},
+      {1000, "1000"},
+      {4294967295u, "4294967295"},
+      {9223372036854775808u, "9223372036854775808"},
       {UINT64_MAX, "18446744073709551615"},
   };
   for (const auto& [v, text] : cases) {

@@ -21,9 +21,14 @@
 //   buffered without a newline, which for a longer line depends on how the
 //   bytes were split into reads. We close whenever the line is longer, so the
 //   outcome never depends on the split (docs/decisions/0301-line-limit.md).
-// * The hot paths are `get <key>` and `set <key> ...`: one memchr for the
-//   newline, a word-at-a-time scan for the tokens, digit loops for the
-//   numbers, and no initialisation of token storage that is not used.
+// * Hot paths: plain `get <key>` / `get <k1> <k2>...` and `set <key> <f> <e>
+//   <n>[ noreply]` lines, the bulk of traffic, are recognised by their first
+//   four bytes and parsed in one pass that also finds the line end: no
+//   memchr, no token array (about 100 instructions for a get; see
+//   docs/benchmarks.md). Anything unusual in them falls back to the general
+//   route: memchr for the newline, the tokenizer, dispatch in memcached's
+//   order. set_fast_paths(false) lets the tests and the fuzzer check that the
+//   two routes agree on every input.
 #include "protocol/text_parser.h"
 
 #include <bit>
@@ -45,14 +50,19 @@ constexpr size_t max_tokens = 23;
 // closed. memcached has no bound (docs/protocol.md#authentication).
 constexpr size_t max_auth_payload = 64 * 1024;
 
+// True for bytes above ' ' (control characters and space are below or equal).
+inline bool is_token_byte(char ch) noexcept { return static_cast<unsigned char>(ch) > 0x20; }
+
 // Walks the space-separated tokens of one line. A NUL byte ends the line's
 // meaning: `end` is pulled back to it, as strlen() stopped memcached there.
 //
 // Bytes are examined eight at a time while the word stays below `readable`
 // (one past the line's '\n', which is always in the input). The word scan
 // looks for the first byte below '!' (space, '\r', '\n', NUL or another
-// control character); every line ends in such a byte ('\r', '\n' or the NUL
-// that `end` points at), so the scan never runs past `end`.
+// control character); every complete line ends in such a byte ('\r', '\n' or
+// the NUL that `end` points at), so the scan never runs past `end`. The fast
+// paths, which do not know where the line ends yet, use end = readable = the
+// end of the input.
 struct line_cursor {
   const char* p;
   const char* end;
@@ -91,7 +101,7 @@ struct line_cursor {
       if (low) return q + (std::countr_zero(low) >> 3);
       q += 8;
     }
-    while (q < end && static_cast<unsigned char>(*q) > ' ') ++q;
+    while (q < end && is_token_byte(*q)) ++q;
     return q;
   }
 };
@@ -108,9 +118,7 @@ struct token_list {
 
   std::string_view operator[](size_t i) const noexcept { return {tok[i].data, tok[i].size}; }
   void push(std::string_view v) noexcept { tok[count++] = {v.data(), v.size()}; }
-  bool last_is_noreply() const noexcept {
-    return count > 0 && (*this)[count - 1] == "noreply";
-  }
+  bool last_is_noreply() const noexcept { return count > 0 && (*this)[count - 1] == "noreply"; }
 };
 
 // Appends tokens from the cursor to `t` until it holds max_tokens or the line
@@ -124,7 +132,7 @@ void tokenize_rest(line_cursor& cur, token_list& t) noexcept {
 }
 
 [[gnu::cold]] parse_status fail(command* out, client_error e, command_kind failed,
-                               bool noreply = false) {
+                                bool noreply = false) {
   out->reset();  // drop whatever was parsed before the error
   out->kind = command_kind::client_error;
   out->error = e;
@@ -203,9 +211,8 @@ parse_status parse_storage(std::string_view in, size_t line_size, const token_li
   int32_t bytes;
   uint64_t cas_unique = 0;
   if (key_too_long(key) || !parse_u32(t[2], &flags) || !parse_i32(t[3], &exptime) ||
-      !parse_i32(t[4], &bytes) ||
-      (kind == command_kind::cas && !parse_u64(t[5], &cas_unique)) || bytes < 0 ||
-      bytes > INT_MAX - 2) {
+      !parse_i32(t[4], &bytes) || (kind == command_kind::cas && !parse_u64(t[5], &cas_unique)) ||
+      bytes < 0 || bytes > INT_MAX - 2) {
     // The value, if the client sent one, is left to be read as commands.
     return fail(out, client_error::bad_command_line_format, kind, noreply);
   }
@@ -254,14 +261,13 @@ parse_status parse_other(const token_list& t, command* out) {
     if (n > 2) {
       const bool hold_is_zero = t[2] == "0";
       const bool noreply = t.last_is_noreply();
-      const bool valid = (n == 3 && (hold_is_zero || noreply)) ||
-                         (n == 4 && hold_is_zero && noreply);
+      const bool valid =
+          (n == 3 && (hold_is_zero || noreply)) || (n == 4 && hold_is_zero && noreply);
       if (!valid) return fail(out, client_error::delete_usage, command_kind::delete_, noreply);
       out->noreply = noreply;
     }
     if (key_too_long(t[1])) {
-      return fail(out, client_error::bad_command_line_format, command_kind::delete_,
-                  out->noreply);
+      return fail(out, client_error::bad_command_line_format, command_kind::delete_, out->noreply);
     }
     out->kind = command_kind::delete_;
     out->key = t[1];
@@ -377,9 +383,8 @@ parse_status parse_other(const token_list& t, command* out) {
 // Parses the line in[0, newline), `cur` positioned at its start. Sets
 // *consumed only when the command takes more than the line (a storage
 // command's value).
-parse_status parse_line(std::string_view in, size_t newline, line_cursor& cur,
-                                          command* out, size_t* consumed,
-                                          const line_context& ctx) {
+parse_status parse_line(std::string_view in, size_t newline, line_cursor& cur, command* out,
+                        size_t* consumed, const line_context& ctx) {
   const std::string_view name = cur.next();
   if (name.size() < 2) return unknown(out);  // blank line, or no command is that short
 
@@ -437,8 +442,8 @@ parse_status parse_line(std::string_view in, size_t newline, line_cursor& cur,
   if (name == "replace" || name == "prepend") {
     tokenize_rest(cur, t);
     return parse_storage(in, newline + 1, t,
-                         name == "replace" ? command_kind::replace : command_kind::prepend,
-                         out, consumed, ctx);
+                         name == "replace" ? command_kind::replace : command_kind::prepend, out,
+                         consumed, ctx);
   }
   tokenize_rest(cur, t);
   return parse_other(t, out);
@@ -497,8 +502,8 @@ inline size_t fast_line_end(std::string_view in, const char* p) noexcept {
 
 // "get <key> <key>...": keys of bytes above ' ' separated by spaces, then the
 // line end within 2,048 bytes; anything else goes to the general path.
-[[gnu::noinline]] parse_status text_parser::parse_multi_get(std::string_view in,
-                                                            size_t* consumed, command* out) {
+[[gnu::noinline]] parse_status text_parser::parse_multi_get(std::string_view in, size_t* consumed,
+                                                            command* out) {
   const char* const limit = in.data() + in.size();
   const line_cursor cur{in.data(), limit, limit};
   out->reset();
@@ -546,10 +551,9 @@ inline size_t fast_line_end(std::string_view in, const char* p) noexcept {
   const size_t newline = fast_line_end(in, q);
   if (newline == 0) return parse_general(in, consumed, out);
   out->reset();
-  const parse_status status =
-      finish_storage(in, newline + 1, command_kind::set, {key, key_size}, flags,
-                     static_cast<int32_t>(exptime), bytes, 0, noreply, out, consumed,
-                     line_context{max_item_size_, &needed_});
+  const parse_status status = finish_storage(
+      in, newline + 1, command_kind::set, {key, key_size}, flags, static_cast<int32_t>(exptime),
+      bytes, 0, noreply, out, consumed, line_context{max_item_size_, &needed_});
   if (status == parse_status::complete && *consumed == 0) *consumed = newline + 1;
   return status;
 }

@@ -103,9 +103,10 @@ std::vector<split_case> other_inputs() {
       {"pipeline", pipeline},
       {"long_get", long_get},
       {"too_large_then_get", "set big 0 0 1048576\r\n" + std::string(1048578, 'z') + "get a\r\n"},
-      {"too_large_noreply", "append big 0 0 2000000 noreply\r\n" + std::string(2000002, 'z') +
-                                "version\r\n"},
-      {"malformed_line_value_parsed", "set " + std::string(251, 'k') + " 0 0 5\r\nhello\r\nget a\r\n"},
+      {"too_large_noreply",
+       "append big 0 0 2000000 noreply\r\n" + std::string(2000002, 'z') + "version\r\n"},
+      {"malformed_line_value_parsed",
+       "set " + std::string(251, 'k') + " 0 0 5\r\nhello\r\nget a\r\n"},
       {"http", "get a\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n"},
       {"line_too_long", "get a\r\n" + std::string(2100, 'x') + "\r\nget b\r\n"},
       {"set_line_too_long", "set a 0 0 1" + std::string(2100, ' ') + "\r\nx\r\n"},
@@ -148,7 +149,8 @@ void check_three_way_splits(const split_case& c) {
 
 void check_byte_at_a_time(const split_case& c) {
   std::vector<std::string_view> reads;
-  for (size_t i = 0; i < c.input.size(); ++i) reads.push_back(std::string_view(c.input).substr(i, 1));
+  for (size_t i = 0; i < c.input.size(); ++i)
+    reads.push_back(std::string_view(c.input).substr(i, 1));
   EXPECT_EQ(run(c, reads), run_whole(c)) << c.name;
 }
 

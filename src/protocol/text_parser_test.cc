@@ -94,7 +94,8 @@ TEST(TextParserTest, GatWithOnlyExptimeHasNoKeys) {
 }
 
 TEST(TextParserTest, GatWithBadExptime) {
-  EXPECT_EQ(parse_all("gat abc a\r\n"), events{err("CLIENT_ERROR invalid exptime argument", "gat")});
+  EXPECT_EQ(parse_all("gat abc a\r\n"),
+            events{err("CLIENT_ERROR invalid exptime argument", "gat")});
   // The exptime is checked before any key.
   EXPECT_EQ(parse_all("gat abc " + std::string(251, 'k') + "\r\n"),
             events{err("CLIENT_ERROR invalid exptime argument", "gat")});
@@ -117,7 +118,9 @@ TEST(TextParserTest, OneLongKeyFailsTheWholeMultiGet) {
 }
 
 TEST(TextParserTest, ControlCharactersBelongToKeys) {
-  EXPECT_EQ(parse_all("get a\x01" "b\r\n"), events{"get keys=[a\\x01b]"});
+  EXPECT_EQ(parse_all("get a\x01"
+                      "b\r\n"),
+            events{"get keys=[a\\x01b]"});
   // A tab is not a separator.
   EXPECT_EQ(parse_all("get t\tx t\r\n"), events{"get keys=[t\\x09x,t]"});
   EXPECT_EQ(parse_all("get\ta\r\n"), events{kError});
@@ -205,14 +208,17 @@ TEST(TextParserTest, ValuesAreBinarySafe) {
 }
 
 TEST(TextParserTest, EmptyValue) {
-  EXPECT_EQ(parse_all("set v 0 0 0\r\n\r\nget v\r\n"), (events{"set key=v value=0:", "get keys=[v]"}));
+  EXPECT_EQ(parse_all("set v 0 0 0\r\n\r\nget v\r\n"),
+            (events{"set key=v value=0:", "get keys=[v]"}));
 }
 
 TEST(TextParserTest, StorageNoreplyOnlyAsLastToken) {
-  EXPECT_EQ(parse_all("set a 1 0 1 noreply\r\nx\r\n"), events{"set noreply key=a flags=1 value=1:x"});
+  EXPECT_EQ(parse_all("set a 1 0 1 noreply\r\nx\r\n"),
+            events{"set noreply key=a flags=1 value=1:x"});
   // Any other sixth token is ignored.
   EXPECT_EQ(parse_all("set a 1 0 1 foo\r\nx\r\n"), events{"set key=a flags=1 value=1:x"});
-  EXPECT_EQ(parse_all("cas a 0 0 1 5 noreply\r\nx\r\n"), events{"cas noreply key=a cas=5 value=1:x"});
+  EXPECT_EQ(parse_all("cas a 0 0 1 5 noreply\r\nx\r\n"),
+            events{"cas noreply key=a cas=5 value=1:x"});
   EXPECT_EQ(parse_all("cas a 0 0 1 5 other\r\nx\r\n"), events{"cas key=a cas=5 value=1:x"});
 }
 
@@ -241,12 +247,14 @@ TEST(TextParserTest, MalformedStorageLineDoesNotSwallowTheValue) {
 TEST(TextParserTest, MalformedStorageLineHonoursNoreply) {
   // "set a 1 0 noreply": the bytes token is "noreply", so the line is
   // malformed and noreply suppresses the error.
-  EXPECT_EQ(parse_all("set a 1 0 noreply\r\nx\r\n"), (events{err(kBadFormat, "set", true), kError}));
+  EXPECT_EQ(parse_all("set a 1 0 noreply\r\nx\r\n"),
+            (events{err(kBadFormat, "set", true), kError}));
   EXPECT_EQ(parse_all("set a 1 0 -1 noreply\r\nx\r\n"),
             (events{err(kBadFormat, "set", true), kError}));
   // "cas k 0 0 1 noreply": the cas token is "noreply"; memcached answers only
   // the ERROR for the data line.
-  EXPECT_EQ(parse_all("cas k 0 0 1 noreply\r\nx\r\n"), (events{err(kBadFormat, "cas", true), kError}));
+  EXPECT_EQ(parse_all("cas k 0 0 1 noreply\r\nx\r\n"),
+            (events{err(kBadFormat, "cas", true), kError}));
 }
 
 TEST(TextParserTest, BytesUpToIntMaxMinusTwoIsWellFormed) {
@@ -276,8 +284,10 @@ TEST(TextParserTest, ShoalRefusesNumbersThatMemcachedTruncatesTo32Bits) {
   EXPECT_EQ(parse_all("set a 0 2147483648 1\r\nx\r\n"), (events{err(kBadFormat, "set"), kError}));
   EXPECT_EQ(parse_all("set a 0 -2147483649 1\r\nx\r\n"), (events{err(kBadFormat, "set"), kError}));
   EXPECT_EQ(parse_all("set a 0 0 4294967297\r\nx\r\n"), (events{err(kBadFormat, "set"), kError}));
-  EXPECT_EQ(parse_all("set a 0 2147483647 1\r\nx\r\n"), events{"set key=a exptime=2147483647 value=1:x"});
-  EXPECT_EQ(parse_all("set a 0 -2147483648 1\r\nx\r\n"), events{"set key=a exptime=-2147483648 value=1:x"});
+  EXPECT_EQ(parse_all("set a 0 2147483647 1\r\nx\r\n"),
+            events{"set key=a exptime=2147483647 value=1:x"});
+  EXPECT_EQ(parse_all("set a 0 -2147483648 1\r\nx\r\n"),
+            events{"set key=a exptime=-2147483648 value=1:x"});
 }
 
 TEST(TextParserTest, WaitsForTheValueAndSaysHowMuchItNeeds) {
@@ -350,11 +360,12 @@ TEST(TextParserTest, TooLargeValueCompletesAfterTheLineAndIsSwallowed) {
 TEST(TextParserTest, TooLargeFollowsItemSizeOkForEveryCommand) {
   // With -I 1m, item_size_ok() admits key + value + 51 <= 1 MiB.
   const size_t limit = default_max_item_size - 51 - 1;  // for a 1-byte key
-  EXPECT_FALSE(parse_one("set a 0 0 " + std::to_string(limit) + "\r\n" +
-                         std::string(limit, 'x') + "\r\n")
-                   .too_large);
+  EXPECT_FALSE(
+      parse_one("set a 0 0 " + std::to_string(limit) + "\r\n" + std::string(limit, 'x') + "\r\n")
+          .too_large);
   for (const char* verb : {"set", "add", "replace", "append", "prepend"}) {
-    command cmd = parse_one(std::string(verb) + " a 0 0 " + std::to_string(limit + 1) + " noreply\r\n");
+    command cmd =
+        parse_one(std::string(verb) + " a 0 0 " + std::to_string(limit + 1) + " noreply\r\n");
     EXPECT_TRUE(cmd.too_large) << verb;
     EXPECT_TRUE(cmd.noreply) << verb;
     EXPECT_EQ(cmd.swallow, limit + 3) << verb;
@@ -390,12 +401,14 @@ TEST(TextParserTest, DeleteUsageError) {
   EXPECT_EQ(parse_all("delete\r\n"), events{kError});
   // The hold time is checked before the key length.
   EXPECT_EQ(parse_all("delete " + std::string(251, 'k') + " 5\r\n"), events{err(usage, "delete")});
-  EXPECT_EQ(parse_all("delete " + std::string(251, 'k') + "\r\n"), events{err(kBadFormat, "delete")});
+  EXPECT_EQ(parse_all("delete " + std::string(251, 'k') + "\r\n"),
+            events{err(kBadFormat, "delete")});
 }
 
 TEST(TextParserTest, IncrDecr) {
   EXPECT_EQ(parse_all("incr n 1\r\n"), events{"incr key=n delta=1"});
-  EXPECT_EQ(parse_all("decr n 18446744073709551615\r\n"), events{"decr key=n delta=18446744073709551615"});
+  EXPECT_EQ(parse_all("decr n 18446744073709551615\r\n"),
+            events{"decr key=n delta=18446744073709551615"});
   EXPECT_EQ(parse_all("incr n 1 noreply\r\n"), events{"incr noreply key=n delta=1"});
   EXPECT_EQ(parse_all("incr n 1 2\r\n"), events{"incr key=n delta=1"});
   EXPECT_EQ(parse_all("incr n +1\r\n"), events{"incr key=n delta=1"});
@@ -407,7 +420,8 @@ TEST(TextParserTest, IncrDecr) {
 TEST(TextParserTest, IncrWithInvalidDelta) {
   const std::string invalid = "CLIENT_ERROR invalid numeric delta argument";
   for (const char* delta : {"-1", "abc", "18446744073709551616", "0x1", "1x"}) {
-    EXPECT_EQ(parse_all("incr n " + std::string(delta) + "\r\n"), events{err(invalid, "incr")}) << delta;
+    EXPECT_EQ(parse_all("incr n " + std::string(delta) + "\r\n"), events{err(invalid, "incr")})
+        << delta;
   }
   EXPECT_EQ(parse_all("decr n abc noreply\r\n"), events{err(invalid, "decr", true)});
   // The delta is checked before the key length.
@@ -421,11 +435,13 @@ TEST(TextParserTest, Touch) {
   EXPECT_EQ(parse_all("touch k -1 2\r\n"), events{"touch key=k exptime=-1"});
   EXPECT_EQ(parse_all("touch k\r\n"), events{kError});
   EXPECT_EQ(parse_all("touch k 1 2 3\r\n"), events{kError});
-  EXPECT_EQ(parse_all("touch k abc\r\n"), events{err("CLIENT_ERROR invalid exptime argument", "touch")});
+  EXPECT_EQ(parse_all("touch k abc\r\n"),
+            events{err("CLIENT_ERROR invalid exptime argument", "touch")});
   EXPECT_EQ(parse_all("touch k abc noreply\r\n"),
             events{err("CLIENT_ERROR invalid exptime argument", "touch", true)});
   // The key is checked before the exptime.
-  EXPECT_EQ(parse_all("touch " + std::string(251, 'k') + " abc\r\n"), events{err(kBadFormat, "touch")});
+  EXPECT_EQ(parse_all("touch " + std::string(251, 'k') + " abc\r\n"),
+            events{err(kBadFormat, "touch")});
 }
 
 // ------------------------------------------------------------------- admin
@@ -498,7 +514,8 @@ TEST(TextParserTest, CacheMemlimit) {
   EXPECT_EQ(parse_all("cache_memlimit\r\n"), events{kError});
   EXPECT_EQ(parse_all("cache_memlimit 64 1 2\r\n"), events{kError});
   EXPECT_EQ(parse_all("cache_memlimit x\r\n"), events{err("ERROR", "cache_memlimit")});
-  EXPECT_EQ(parse_all("cache_memlimit x noreply\r\n"), events{err("ERROR", "cache_memlimit", true)});
+  EXPECT_EQ(parse_all("cache_memlimit x noreply\r\n"),
+            events{err("ERROR", "cache_memlimit", true)});
 }
 
 // ---------------------------------------------- unknown commands and closing
@@ -516,8 +533,9 @@ TEST(TextParserTest, CommandsAreLowerCase) {
 }
 
 TEST(TextParserTest, MetaAndUnsupportedAdminCommandsAreErrors) {
-  for (const char* line : {"mg a v", "ms a 1", "mn", "me a", "slabs automove 1", "lru_crawler enable",
-                           "watch", "lru mode flat", "extstore x", "mget a", "misbehave"}) {
+  for (const char* line :
+       {"mg a v", "ms a 1", "mn", "me a", "slabs automove 1", "lru_crawler enable", "watch",
+        "lru mode flat", "extstore x", "mget a", "misbehave"}) {
     EXPECT_EQ(parse_all(std::string(line) + "\r\n"), events{kError}) << line;
   }
 }
@@ -554,9 +572,9 @@ TEST(TextParserTest, HttpRuleLooksAtTheTwentyThirdToken) {
   // memcached keeps at most 23 tokens; the rest of the line is one remainder.
   std::string line = "xyz";
   for (int i = 0; i < 21; ++i) line += " t";
-  EXPECT_EQ(parse_all(line + " HTTP/1.1\r\n"), events{"close"});        // token 23
-  EXPECT_EQ(parse_all(line + " x HTTP/1.1\r\n"), events{kError});       // token 24
-  EXPECT_EQ(parse_all(line + " HTTP/1.1 x y\r\n"), events{"close"});    // still token 23
+  EXPECT_EQ(parse_all(line + " HTTP/1.1\r\n"), events{"close"});      // token 23
+  EXPECT_EQ(parse_all(line + " x HTTP/1.1\r\n"), events{kError});     // token 24
+  EXPECT_EQ(parse_all(line + " HTTP/1.1 x y\r\n"), events{"close"});  // still token 23
 }
 
 TEST(TextParserTest, TokenCountIsCappedLikeMemcached) {
@@ -566,7 +584,8 @@ TEST(TextParserTest, TokenCountIsCappedLikeMemcached) {
   EXPECT_EQ(parse_all(many + "\r\n"), events{"version"});
   std::string shutdown = "shutdown graceful";
   for (int i = 0; i < 40; ++i) shutdown += " x";
-  EXPECT_EQ(parse_all(shutdown + "\r\n"), events{err("CLIENT_ERROR invalid shutdown mode", "shutdown")});
+  EXPECT_EQ(parse_all(shutdown + "\r\n"),
+            events{err("CLIENT_ERROR invalid shutdown mode", "shutdown")});
 }
 
 TEST(TextParserTest, LineLongerThan2048BytesCloses) {
@@ -588,7 +607,8 @@ TEST(TextParserTest, GetAndGetsLinesAreExemptFromTheLineLimit) {
   EXPECT_EQ(parse_all("get " + keys + "\r\n"), events{err(kBadFormat, "get")});
   EXPECT_EQ(parse_all("gets " + keys + "\r\n"), events{err(kBadFormat, "gets")});
   EXPECT_EQ(parse_all(" get " + keys + "\r\n"), events{err(kBadFormat, "get")});
-  EXPECT_EQ(parse_all(std::string(100, ' ') + "get " + keys + "\r\n"), events{err(kBadFormat, "get")});
+  EXPECT_EQ(parse_all(std::string(100, ' ') + "get " + keys + "\r\n"),
+            events{err(kBadFormat, "get")});
   EXPECT_EQ(parse_all("get" + std::string(3000, ' ') + "x\r\n"), events{"get keys=[x]"});
   // Not exempt: more than 100 leading spaces, gat/gats, bget, a tab.
   EXPECT_EQ(parse_all(std::string(101, ' ') + "get " + keys + "\r\n"), events{"close"});
@@ -613,10 +633,10 @@ TEST(TextParserTest, PipelinedBurstParsesInOrder) {
   const std::string burst =
       "set a 0 0 1\r\n1\r\nget a b\r\ndelete a\r\nincr n 5\r\nversion\r\n"
       "touch b 9 noreply\r\nappend a 0 0 2\r\nxy\r\ngets a\r\nflush_all\r\nquit\r\n";
-  EXPECT_EQ(parse_all(burst), (events{"set key=a value=1:1", "get keys=[a,b]", "delete key=a",
-                                      "incr key=n delta=5", "version",
-                                      "touch noreply key=b exptime=9", "append key=a value=2:xy",
-                                      "gets keys=[a]", "flush_all", "quit"}));
+  EXPECT_EQ(parse_all(burst),
+            (events{"set key=a value=1:1", "get keys=[a,b]", "delete key=a", "incr key=n delta=5",
+                    "version", "touch noreply key=b exptime=9", "append key=a value=2:xy",
+                    "gets keys=[a]", "flush_all", "quit"}));
 }
 
 TEST(TextParserTest, ThousandPipelinedSetsAndGets) {

@@ -54,8 +54,8 @@ udp_request parse_udp_request(std::string_view datagram) noexcept {
 
 udp_header_bytes udp_reply_frames::header(size_t i) const noexcept {
   SHOAL_DEBUG_ASSERT(i < count() && fits());
-  return encode_udp_header({request_id_, static_cast<uint16_t>(i),
-                            static_cast<uint16_t>(count()), 0});
+  return encode_udp_header(
+      {request_id_, static_cast<uint16_t>(i), static_cast<uint16_t>(count()), 0});
 }
 
 }  // namespace shoal::protocol

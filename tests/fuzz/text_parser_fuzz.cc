@@ -95,8 +95,7 @@ void check_commands(std::string_view in, size_t max_item_size) {
     if (parser.parse(in, &used, &cmd) != parse_status::complete) return;
     require(used > 0 && used <= in.size(), "consumed out of range");
     if (is_retrieval(cmd.kind)) {
-      require(cmd.kind == command_kind::gat || cmd.kind == command_kind::gats ||
-                  !cmd.keys.empty(),
+      require(cmd.kind == command_kind::gat || cmd.kind == command_kind::gats || !cmd.keys.empty(),
               "get without keys");
       for (std::string_view k : cmd.keys) {
         require(!k.empty() && k.size() <= max_key_length, "bad key length");
@@ -113,8 +112,7 @@ void check_commands(std::string_view in, size_t max_item_size) {
       } else {
         require(item_size_ok(cmd.key.size(), cmd.value.size(), max_item_size),
                 "value larger than -I");
-        require(cmd.value.data() + cmd.value.size() + 2 <= in.data() + used,
-                "value past consumed");
+        require(cmd.value.data() + cmd.value.size() + 2 <= in.data() + used, "value past consumed");
         // The reply writer must frame any stored value by its length.
         out.clear();
         write_value(out, cmd.key, cmd.flags, cmd.value, cmd.cas_unique);
