@@ -70,16 +70,21 @@ void BM_set_latency_growth(benchmark::State& state) {
     cache c(bench_config(size_t{4} << 30));
     std::vector<uint32_t> ns(n);
     std::vector<uint32_t> cpu_ns(n);
+    uint64_t max_splits = 0;  // index buckets added by one set: work independent of load
     char key[k_key_length + 1];
     for (size_t i = 0; i < n; ++i) {
       const std::string_view k = key_at(i, key);
       const uint64_t h = hash_key(k);
+      const uint64_t buckets = c.stats().hash_buckets;
       const uint64_t cpu = cpu_now_ns();
       const auto a = clock_type::now();
       c.store(store_mode::set, k, h, value, 0, 0, 1);
       ns[i] = elapsed_ns(a, clock_type::now());
       cpu_ns[i] = static_cast<uint32_t>(cpu_now_ns() - cpu);
+      max_splits = std::max(max_splits, c.stats().hash_buckets - buckets);
     }
+    std::printf("most index buckets split by one set: %llu\n",
+                static_cast<unsigned long long>(max_splits));
     for (auto* series : {&ns, &cpu_ns}) {
       std::printf("set latency while growing (32-byte keys, 100-byte values), %s clock:\n",
                   series == &ns ? "wall" : "thread CPU");
@@ -117,15 +122,24 @@ void BM_set_latency_evicting(benchmark::State& state) {
     std::vector<uint32_t> ns(n);
     std::vector<uint32_t> cpu_ns(n);
     std::vector<uint32_t> maintenance_ns;
+    // Items the set itself cleaned (evicted, moved or reclaimed): a count that
+    // does not depend on the machine's load.
+    std::vector<uint32_t> cleaned(n);
+    auto cleaned_so_far = [&c] {
+      const cache_stats s = c.stats();
+      return s.evictions + s.items_relocated + s.reclaimed;
+    };
     char key[k_key_length + 1];
     for (size_t i = 0; i < n; ++i) {
       const std::string_view k = key_at(i, key);
       const uint64_t h = hash_key(k);
+      const uint64_t before = cleaned_so_far();
       const uint64_t cpu = cpu_now_ns();
       const auto a = clock_type::now();
       c.store(store_mode::set, k, h, value, 0, 0, 1);
       ns[i] = elapsed_ns(a, clock_type::now());
       cpu_ns[i] = static_cast<uint32_t>(cpu_now_ns() - cpu);
+      cleaned[i] = static_cast<uint32_t>(cleaned_so_far() - before);
       if (maintenance && i % 1000 == 0) {
         const uint64_t m = cpu_now_ns();
         c.do_maintenance(1, 256);
@@ -137,6 +151,13 @@ void BM_set_latency_evicting(benchmark::State& state) {
     report("sets 3M..6M, wall", ns, 3'000'000, n);
     report("sets 3M..6M, CPU", cpu_ns, 3'000'000, n);
     if (maintenance) report("do_maintenance, CPU", maintenance_ns, 0, maintenance_ns.size());
+    std::vector<uint32_t> cleaned_tail(cleaned.begin() + 3'000'000, cleaned.end());
+    std::sort(cleaned_tail.begin(), cleaned_tail.end());
+    std::printf("  items cleaned by one set: p50 %u  p99 %u  p99.9 %u  p99.99 %u  max %u\n",
+                percentile(cleaned_tail, 50, true), percentile(cleaned_tail, 99, true),
+                percentile(cleaned_tail, 99.9, true), percentile(cleaned_tail, 99.99, true),
+                cleaned_tail.back());
+    state.counters["max_cleaned_per_set"] = cleaned_tail.back();
     std::vector<uint32_t> cpu_tail(cpu_ns.begin() + 3'000'000, cpu_ns.end());
     std::sort(cpu_tail.begin(), cpu_tail.end());
     state.counters["cpu_p999_ns"] = percentile(cpu_tail, 99.9, true);
