@@ -106,7 +106,9 @@ class ReplyOnlyTest(unittest.TestCase):
         self.assertEqual(r["errors"]["total"], 0, r["errors"])
         self.assertEqual(r["hit_ratio"], 0.0)  # every get misses by design
         self.assertGreaterEqual(r["elapsed_s"], 2.0)
-        self.assertLess(r["elapsed_s"], 4.0)
+        # Replies still due at the deadline are awaited for at most 5 s; a
+        # loaded machine can take seconds to deliver them.
+        self.assertLess(r["elapsed_s"], 8.0)
         self.assertEqual(r["latency_us"]["samples"], r["requests"]["total"])
         lat = r["latency_us"]
         self.assertTrue(0 < lat["min"] <= lat["p50"] <= lat["p90"] <= lat["p99"] <= lat["p999"] <= lat["max"])

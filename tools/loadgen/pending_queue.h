@@ -30,20 +30,13 @@ class pending_queue {
   bool empty() const noexcept { return size_ == 0; }
   bool full() const noexcept { return size_ == capacity_; }
 
-  // Requires !full(). Returns the new entry so the caller may fix its time.
-  pending_request& push(const pending_request& request) noexcept {
+  // Requires !full().
+  void push(const pending_request& request) noexcept {
     SHOAL_DEBUG_ASSERT(!full());
     unsigned at = head_ + size_;
     if (at >= capacity_) at -= capacity_;
     slots_[at] = request;
     ++size_;
-    return slots_[at];
-  }
-  // The i-th newest entry (0 = the last pushed). Requires i < size().
-  pending_request& newest(unsigned i) noexcept {
-    unsigned at = head_ + size_ - 1 - i;
-    if (at >= capacity_) at -= capacity_;
-    return slots_[at];
   }
   const pending_request& front() const noexcept {
     SHOAL_DEBUG_ASSERT(!empty());
