@@ -16,12 +16,13 @@ inline constexpr size_t default_max_item_size = 1024 * 1024;
 inline constexpr size_t min_max_item_size = 1024;
 inline constexpr size_t max_max_item_size = 1024 * 1024 * 1024;
 
-// memcached counts its item header (48 bytes with CAS), the key and its NUL,
-// and the value with its trailing "\r\n" against -I. Reproducing that sum makes
-// the largest storable value the same as memcached's for any key length: with
-// the default -I, a 1,047,552-byte value is stored and 1,049,600 is refused, as
-// memcached's t/getset.t requires.
-inline constexpr size_t item_size_accounting_overhead = 48 + 1 + 2;
+// memcached counts its item header (with CAS), the key and its terminator,
+// the " <flags> <bytes>" suffix and the value with its "\r\n" against -I.
+// Probing 1.6.18 (CAS on) shows the largest storable value is
+// max_item_size - 59 - key length for every key length, so that is the rule:
+// with the default -I, a 1,047,552-byte value is stored and 1,049,600 is
+// refused, as memcached's t/getset.t requires.
+inline constexpr size_t item_size_accounting_overhead = 59;
 
 // True when an item with this key and value length may be stored under -I.
 inline constexpr bool item_size_ok(size_t key_length, size_t value_length,

@@ -104,7 +104,10 @@ struct command {
   bool too_large = false;
   // shutdown: "shutdown graceful".
   bool graceful = false;
-  // kind == client_error: which line to reply.
+  // kind == client_error: which line to reply. For a get/gets/gat/gats with
+  // a key over 250 bytes, `keys` holds the keys before it (and `exptime` the
+  // gat time): memcached looks those up, and touches them for gat, before
+  // it meets the bad key, then discards their replies.
   client_error error = client_error::none;
   // kind == client_error: the command the line named (client_error when it
   // named none). memcached checks some settings before parsing arguments, so

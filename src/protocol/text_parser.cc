@@ -186,8 +186,17 @@ inline parse_status parse_retrieval(line_cursor& cur, command_kind kind, command
     tok = cur.next();  // "gat <exptime>" alone is valid: no keys, END
   }
   for (; !tok.empty(); tok = cur.next()) {
-    // memcached drops the hits so far and answers only this error.
-    if (key_too_long(tok)) return fail(out, client_error::bad_command_line_format, kind);
+    // memcached drops the hits so far and answers only this error. It has
+    // looked the earlier keys up (and, for gat, touched them) by then, so they
+    // stay in `keys` for the server to do the same, without replying.
+    if (key_too_long(tok)) {
+      std::vector<std::string_view> looked_up = std::move(out->keys);
+      const int64_t exptime = out->exptime;
+      const parse_status status = fail(out, client_error::bad_command_line_format, kind);
+      out->keys = std::move(looked_up);
+      out->exptime = exptime;
+      return status;
+    }
     out->keys.push_back(tok);
   }
   return parse_status::complete;

@@ -113,8 +113,11 @@ TEST(TextParserTest, KeyOf250BytesIsAcceptedAnd251Refused) {
 
 TEST(TextParserTest, OneLongKeyFailsTheWholeMultiGet) {
   const std::string k251(251, 'k');
-  EXPECT_EQ(parse_all("get a b " + k251 + " c\r\n"), events{err(kBadFormat, "get")});
-  EXPECT_EQ(parse_all("gats 1 a " + k251 + "\r\n"), events{err(kBadFormat, "gats")});
+  // The keys before the bad one stay: memcached looks them up, replying nothing.
+  EXPECT_EQ(parse_all("get a b " + k251 + " c\r\n"),
+            events{err(kBadFormat, "get") + " keys=[a,b]"});
+  EXPECT_EQ(parse_all("gats 1 a " + k251 + "\r\n"),
+            events{err(kBadFormat, "gats") + " keys=[a] exptime=1"});
 }
 
 TEST(TextParserTest, ControlCharactersBelongToKeys) {
@@ -358,8 +361,8 @@ TEST(TextParserTest, TooLargeValueCompletesAfterTheLineAndIsSwallowed) {
 }
 
 TEST(TextParserTest, TooLargeFollowsItemSizeOkForEveryCommand) {
-  // With -I 1m, item_size_ok() admits key + value + 51 <= 1 MiB.
-  const size_t limit = default_max_item_size - 51 - 1;  // for a 1-byte key
+  // With -I 1m, item_size_ok() admits key + value + 59 <= 1 MiB.
+  const size_t limit = default_max_item_size - item_size_accounting_overhead - 1;  // 1-byte key
   EXPECT_FALSE(
       parse_one("set a 0 0 " + std::to_string(limit) + "\r\n" + std::string(limit, 'x') + "\r\n")
           .too_large);

@@ -59,6 +59,7 @@ bool batch_executor::try_execute(const protocol::command& cmd, cache_time now) {
       if (cmd.error == protocol::client_error::bad_data_chunk && protocol::is_storage(cmd.failed)) {
         ++shard_.counters().bad_chunk_sets;
       }
+      if (protocol::is_retrieval(cmd.failed)) look_up_silently(cmd, now);
       if (!cmd.noreply) protocol::write_client_error(out_, cmd.error);
       return true;
     default:
@@ -66,10 +67,24 @@ bool batch_executor::try_execute(const protocol::command& cmd, cache_time now) {
   }
 }
 
-void batch_executor::route(const key_op& op, cache_time now) {
+// A multi-get with a key over 250 bytes: memcached has looked up (and for gat
+// touched) the keys before it when it meets the bad one, then replies only the
+// error. Doing the same keeps the hit/miss counters and item states equal.
+void batch_executor::look_up_silently(const protocol::command& cmd, cache_time now) {
+  protocol::command as_get;
+  as_get.kind = cmd.failed;
+  as_get.exptime = cmd.exptime;
+  for (std::string_view key : cmd.keys) {
+    route(make_key_op(as_get, key, hash_key(key, hash_seed_)), now, /*discard=*/true);
+  }
+}
+
+void batch_executor::route(const key_op& op, cache_time now, bool discard) {
   const unsigned owner = shard_count_ == 1 ? 0 : shard_of_hash(op.hash, shard_count_);
   if (owner == self_) {
+    const size_t mark = out_.size();
     execute_key_op(shard_.store(), op, now, out_);
+    if (discard) out_.truncate(mark);
     return;
   }
   close_local_fragment();
@@ -78,6 +93,7 @@ void batch_executor::route(const key_op& op, cache_time now) {
   batch.add(op);
   ++remote_ops_;
   remote_payload_ += op.key.size() + op.value.size();
+  if (discard) return;  // runs there, but no fragment sends its reply
   if (!fragments_.empty() && fragments_.back().shard == owner && fragments_.back().end == index) {
     ++fragments_.back().end;
   } else {

@@ -84,8 +84,9 @@ class batch_executor {
   };
   static constexpr unsigned k_local = ~0u;
 
-  // Runs or queues one key operation.
-  void route(const key_op& op, cache_time now);
+  // Runs or queues one key operation; with `discard` its reply is dropped.
+  void route(const key_op& op, cache_time now, bool discard = false);
+  void look_up_silently(const protocol::command& cmd, cache_time now);
   void close_local_fragment();
 
   shard_service& shard_;

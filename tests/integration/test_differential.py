@@ -30,6 +30,11 @@ def last_cas(ctx):
     return ctx["cas"][-1] if ctx["cas"] else 0
 
 
+# Not compared: the stored bytes of a counter after an incr/decr that left it
+# shorter than before. memcached pads it in place only when no other
+# reference to the item is held at that instant (do_add_delta's refcount
+# test), otherwise it stores a new, unpadded item; protocol.txt tells clients
+# not to rely on either. Shoal always pads, and tests that in test_commands.py.
 SESSIONS = {
     "storage_commands": [
         step(b"set a 1 0 1\r\nA\r\n"), step(b"add a 0 0 1\r\nB\r\n"), step(b"add b 2 0 1\r\nB\r\n"),
@@ -50,7 +55,7 @@ SESSIONS = {
         step(b"set w 0 0 20\r\n18446744073709551615\r\n"), step(b"incr w 1\r\n"), step(b"get w\r\n"),
         step(b"set s 0 0 3\r\n 42\r\n"), step(b"incr s 1\r\n"), step(b"set t 0 0 3\r\nabc\r\n"),
         step(b"incr t 1\r\n"), step(b"incr s -1\r\n"), step(b"incr s x\r\n"), step(b"incr s\r\n"),
-        step(b"incr s 18446744073709551616\r\n"), step(b"decr n 1 noreply\r\n"), step(b"get n\r\n"),
+        step(b"incr s 18446744073709551616\r\n"), step(b"decr n 1 noreply\r\n"), step(b"incr n 0\r\n"),
         step(b"set big 0 0 2\r\n99\r\n"), step(b"incr big 1\r\n"), step(b"get big\r\n"),
     ],
     "delete_touch_gat": [
@@ -128,11 +133,14 @@ step(b"set a 0 0 4294967295\r\n"),
 
 # Counters compared after all sessions. Left out: get_flushed and curr_items,
 # which depend on when flushed items are reclaimed in the background (both
-# servers reclaim lazily, on different schedules).
+# servers reclaim lazily, on different schedules), and total_items, which
+# memcached bumps when an incr/decr finds the item referenced elsewhere and
+# links a new copy instead of writing in place (timing-dependent; see above).
+# test_stats.py checks total_items on a deterministic sequence.
 STATS_COUNTERS = [b"cmd_get", b"cmd_set", b"cmd_flush", b"cmd_touch", b"get_hits", b"get_misses",
                   b"get_expired", b"delete_misses", b"delete_hits", b"incr_misses",
                   b"incr_hits", b"decr_misses", b"decr_hits", b"cas_misses", b"cas_hits",
-                  b"cas_badval", b"touch_hits", b"touch_misses", b"total_items"]
+                  b"cas_badval", b"touch_hits", b"touch_misses"]
 
 
 class Runner:
