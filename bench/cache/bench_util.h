@@ -2,13 +2,14 @@
 // percentiles, and the cache configuration they run with.
 #pragma once
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <string_view>
 #include <vector>
-
-#include <unistd.h>
 
 #include "base/hash.h"
 #include "cache/cache.h"
@@ -19,7 +20,11 @@ inline constexpr size_t k_key_length = 32;
 
 // Writes the 32-byte key of item `i` ("key:" and 28 decimal digits) to `out`.
 inline std::string_view key_at(uint64_t i, char* out) {
-  std::snprintf(out, k_key_length + 1, "key:%028llu", static_cast<unsigned long long>(i));
+  std::memcpy(out, "key:", 4);
+  for (size_t d = k_key_length; d > 4; --d) {
+    out[d - 1] = static_cast<char>('0' + i % 10);
+    i /= 10;
+  }
   return {out, k_key_length};
 }
 
@@ -52,7 +57,8 @@ template <class T>
 T percentile(std::vector<T>& v, double p, bool sorted = false) {
   if (v.empty()) return T{};
   if (!sorted) std::sort(v.begin(), v.end());
-  const size_t i = std::min(v.size() - 1, static_cast<size_t>(p / 100.0 * static_cast<double>(v.size())));
+  const size_t i =
+      std::min(v.size() - 1, static_cast<size_t>(p / 100.0 * static_cast<double>(v.size())));
   return v[i];
 }
 

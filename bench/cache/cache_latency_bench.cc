@@ -8,7 +8,6 @@
 // included). Both include their clock's own cost (`clock_ns`, `cpu_clock_ns`).
 // A std::unordered_map run shows what a stop-the-world rehash looks like.
 #include <benchmark/benchmark.h>
-
 #include <time.h>
 
 #include <chrono>
@@ -56,7 +55,8 @@ double clock_overhead_ns() {
 // Prints p50/p99/p99.9/p99.99/max of latencies[from, to) and sets counters for
 // the whole range.
 void report(const char* name, std::vector<uint32_t>& ns, size_t from, size_t to) {
-  std::vector<uint32_t> w(ns.begin() + static_cast<ptrdiff_t>(from), ns.begin() + static_cast<ptrdiff_t>(to));
+  std::vector<uint32_t> w(ns.begin() + static_cast<ptrdiff_t>(from),
+                          ns.begin() + static_cast<ptrdiff_t>(to));
   std::sort(w.begin(), w.end());
   std::printf("  %-22s %10zu sets  p50 %6u  p99 %6u  p99.9 %7u  p99.99 %8u  max %9u ns\n", name,
               w.size(), percentile(w, 50, true), percentile(w, 99, true), percentile(w, 99.9, true),
@@ -197,7 +197,10 @@ void BM_unordered_map_latency_growth(benchmark::State& state) {
     state.counters["max_ns"] = ns.back();
   }
 }
-BENCHMARK(BM_unordered_map_latency_growth)->Arg(10'000'000)->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_unordered_map_latency_growth)
+    ->Arg(10'000'000)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace shoal::bench

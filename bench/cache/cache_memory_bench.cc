@@ -37,7 +37,8 @@ void BM_bytes_per_item(benchmark::State& state) {
     const double items = static_cast<double>(s.curr_items);
     state.counters["items"] = items;
     state.counters["accounted_B_per_item"] = static_cast<double>(s.memory_used) / items - payload;
-    state.counters["rss_B_per_item"] = static_cast<double>(rss_after - rss_before) / items - payload;
+    state.counters["rss_B_per_item"] =
+        static_cast<double>(rss_after - rss_before) / items - payload;
     state.counters["item_bytes_B_per_item"] = static_cast<double>(s.bytes) / items - payload;
     state.counters["index_B_per_item"] = static_cast<double>(s.hash_bytes) / items;
     state.counters["evictions"] = static_cast<double>(s.evictions);

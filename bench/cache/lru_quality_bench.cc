@@ -45,7 +45,8 @@ std::vector<uint32_t> zipf_trace(double alpha, uint64_t seed) {
   std::uniform_real_distribution<double> u(0, 1);
   std::vector<uint32_t> trace(k_requests);
   for (uint32_t& r : trace) {
-    const size_t rank = static_cast<size_t>(std::lower_bound(cdf.begin(), cdf.end(), u(rng)) - cdf.begin());
+    const size_t rank =
+        static_cast<size_t>(std::lower_bound(cdf.begin(), cdf.end(), u(rng)) - cdf.begin());
     r = id[std::min(rank, k_keys - 1)];
   }
   return trace;
@@ -140,9 +141,11 @@ void BM_lru_quality(benchmark::State& state) {
     const double lru = run_lru(trace, s.mean_items);
     const double clock = run_ring(trace, s.mean_items, true);
     const double fifo = run_ring(trace, s.mean_items, false);
-    std::printf("zipf %.2f, %3zu MiB (%zu items, %.1f%% of keys): shoal %.4f  lru %.4f  clock %.4f  fifo %.4f\n",
-                alpha, memory_limit >> 20, s.mean_items,
-                100.0 * static_cast<double>(s.mean_items) / k_keys, s.hit_ratio, lru, clock, fifo);
+    std::printf(
+        "zipf %.2f, %3zu MiB (%zu items, %.1f%% of keys): shoal %.4f  lru %.4f  clock %.4f  fifo "
+        "%.4f\n",
+        alpha, memory_limit >> 20, s.mean_items, 100.0 * static_cast<double>(s.mean_items) / k_keys,
+        s.hit_ratio, lru, clock, fifo);
     state.counters["items"] = static_cast<double>(s.mean_items);
     state.counters["shoal"] = s.hit_ratio;
     state.counters["lru"] = lru;

@@ -36,13 +36,14 @@ cache::cache(const cache_config& config)
       inline_limit_(std::min<size_t>(segment_size_for(config.memory_limit) / 4,
                                      item_footprint(0, k_max_inline_value))),
       max_external_(config.memory_limit / 2),
-      arena_(segment_size_for(config.memory_limit),
-             static_cast<uint32_t>(config.memory_limit / segment_size_for(config.memory_limit) + 2)),
+      arena_(
+          segment_size_for(config.memory_limit),
+          static_cast<uint32_t>(config.memory_limit / segment_size_for(config.memory_limit) + 2)),
       index_(hash_index::k_chunk_buckets),
       keep_credit_(2 * arena_.segment_size()) {
-  SHOAL_ASSERT_MSG(config.memory_limit >= k_min_memory_limit &&
-                       config.memory_limit <= k_max_memory_limit,
-                   "cache_config::memory_limit out of range");
+  SHOAL_ASSERT_MSG(
+      config.memory_limit >= k_min_memory_limit && config.memory_limit <= k_max_memory_limit,
+      "cache_config::memory_limit out of range");
   SHOAL_ASSERT_MSG(config.shard_count >= 1 && config.shard_id < config.shard_count,
                    "cache_config shard id out of range");
   SHOAL_ASSERT(committed_bytes() + 4 * arena_.segment_size() <= config.memory_limit);
@@ -119,8 +120,7 @@ inline bool same_key(const char* stored, std::string_view key) {
 // find(), but an expired or flushed item is unlinked on the spot and reported
 // absent. Like memcached's do_item_get(), this counts get_expired/get_flushed
 // whatever the command.
-[[gnu::always_inline]] inline cache::found cache::find_live(std::string_view key,
-                                                            uint64_t hash) {
+[[gnu::always_inline]] inline cache::found cache::find_live(std::string_view key, uint64_t hash) {
   found f = find(key, hash);
   if (f.item == nullptr) return f;
   if (__builtin_expect(is_expired(f.item) || is_flushed(f.item), 0)) return reclaim_found(f);
@@ -165,8 +165,8 @@ std::optional<item_view> cache::get(std::string_view key, uint64_t hash, cache_t
   return read(f.item);
 }
 
-std::optional<item_view> cache::get_and_touch(std::string_view key, uint64_t hash,
-                                              int64_t exptime, cache_time now) {
+std::optional<item_view> cache::get_and_touch(std::string_view key, uint64_t hash, int64_t exptime,
+                                              cache_time now) {
   enter(now);
   ++stats_.cmd_touch;
   const found f = find_live(key, hash);
@@ -208,8 +208,7 @@ delete_result cache::remove(std::string_view key, uint64_t hash, cache_time now)
   return delete_result::deleted;
 }
 
-void cache::reject_too_large(store_mode mode, std::string_view key, uint64_t hash,
-                             cache_time now) {
+void cache::reject_too_large(store_mode mode, std::string_view key, uint64_t hash, cache_time now) {
   enter(now);
   ++stats_.store_too_large;
   if (mode != store_mode::set) return;
@@ -229,6 +228,7 @@ store_result cache::store(store_mode mode, std::string_view key, uint64_t hash,
   enter(now);
   ++stats_.cmd_set;
   const found old = find_live(key, hash);
+  const uint64_t epoch = chain_epoch_;
   switch (mode) {
     case store_mode::set:
       break;
@@ -285,10 +285,12 @@ store_result cache::store(store_mode mode, std::string_view key, uint64_t hash,
     return store_result::no_memory;
   }
 
+  // Allocation may have moved the old item, or evicted it; if nothing moved,
+  // the first lookup still holds.
+  const bool unmoved = chain_epoch_ == epoch;
   char* out = fresh.value;
   if (joins) {
-    // Allocation may have moved the old item, or evicted it.
-    const found cur = find(key, hash);
+    const found cur = unmoved ? old : find(key, hash);
     if (cur.item == nullptr || is_expired(cur.item) || is_flushed(cur.item)) {
       abandon(fresh);
       return store_result::not_stored;
@@ -309,23 +311,28 @@ store_result cache::store(store_mode mode, std::string_view key, uint64_t hash,
   h->expiry = expiry;
   h->client_flags = flags;
   h->last_access = now_;
-  link_new(fresh, key, hash);
+  link_new(fresh, key, hash, unmoved ? &old : nullptr);
   return store_result::stored;
 }
 
 // Links a fully written item, replacing whatever item holds the key now.
-void cache::link_new(const fresh_item& fresh, std::string_view key, uint64_t hash) {
+// `known` is a lookup of the key still valid (chain_epoch_ unchanged since),
+// or nullptr to look it up again.
+void cache::link_new(const fresh_item& fresh, std::string_view key, uint64_t hash,
+                     const found* known) {
   item_header* h = fresh.item;
   std::memcpy(reinterpret_cast<char*>(h + 1), key.data(), key.size());
-  const found cur = find(key, hash);
+  const found cur = known != nullptr ? *known : find(key, hash);
   if (cur.item != nullptr) {
     h->next = cur.item->next;
     unlink(cur.link, cur.ref, cur.item, unlink_reason::replaced);
     // unlink() rewrote *cur.link to the old item's successor, which is h->next.
+    *cur.link = fresh.ref;
   } else {
-    h->next = 0;
+    uint32_t* head = index_.slot(hash);
+    h->next = *head;
+    *head = fresh.ref;
   }
-  *cur.link = fresh.ref;
   const size_t footprint = item_footprint(h);
   segment_info& seg = arena_.info(arena_.segment_of(fresh.ref));
   seg.live += static_cast<uint32_t>(footprint);
@@ -338,6 +345,7 @@ void cache::link_new(const fresh_item& fresh, std::string_view key, uint64_t has
 
 void cache::unlink(uint32_t* link, uint32_t ref, item_header* h, unlink_reason why) {
   *link = h->next;
+  ++chain_epoch_;
   switch (why) {
     case unlink_reason::replaced:
     case unlink_reason::deleted:
@@ -402,6 +410,7 @@ arith_result cache::arith(bool incr, std::string_view key, uint64_t hash, uint64
   // total_items, as a new link).
   const uint32_t flags = f.item->client_flags;
   const cache_time expiry = f.item->expiry;
+  const uint64_t epoch = chain_epoch_;
   const fresh_item fresh = allocate(key.size(), n);
   if (fresh.item == nullptr) return {arith_status::no_memory, 0};
   std::memcpy(fresh.value, digits, n);
@@ -410,7 +419,7 @@ arith_result cache::arith(bool incr, std::string_view key, uint64_t hash, uint64
   h->expiry = expiry;
   h->client_flags = flags;
   h->last_access = now_;
-  link_new(fresh, key, hash);
+  link_new(fresh, key, hash, chain_epoch_ == epoch ? &f : nullptr);
   return {arith_status::ok, v};
 }
 

@@ -41,10 +41,10 @@ struct item_view {
   std::string_view key;
   std::string_view value;
   uint32_t client_flags = 0;
-  uint64_t cas = 0;                // 0 when CAS is disabled (-C)
-  cache_time expiry = k_never;     // when it expires (after a touch: the new time)
-  cache_time last_access = 0;      // last access before this call
-  bool fetched_before = false;     // read before this call (meta `h`)
+  uint64_t cas = 0;             // 0 when CAS is disabled (-C)
+  cache_time expiry = k_never;  // when it expires (after a touch: the new time)
+  cache_time last_access = 0;   // last access before this call
+  bool fetched_before = false;  // read before this call (meta `h`)
 };
 
 enum class store_mode : uint8_t { set, add, replace, append, prepend, cas };
@@ -166,16 +166,12 @@ class cache {
 
   // cache.cc: semantics.
   void enter(cache_time now);
-  item_header* item_at(uint32_t ref) const {
-    return cache_detail::header_at(arena_.address(ref));
-  }
+  item_header* item_at(uint32_t ref) const { return cache_detail::header_at(arena_.address(ref)); }
   found find(std::string_view key, uint64_t hash);
   found find_live(std::string_view key, uint64_t hash);
   found reclaim_found(const found& f);
   bool is_expired(const item_header* h) const { return h->expiry <= now_; }
-  bool is_flushed(const item_header* h) const {
-    return cache_detail::item_cas(h) < flush_cas_;
-  }
+  bool is_flushed(const item_header* h) const { return cache_detail::item_cas(h) < flush_cas_; }
   item_view read(item_header* h);
   uint64_t next_cas();
   uint64_t reported_cas(const item_header* h) const {
@@ -183,7 +179,7 @@ class cache {
   }
   arith_result arith(bool incr, std::string_view key, uint64_t hash, uint64_t delta,
                      cache_time now);
-  void link_new(const fresh_item& fresh, std::string_view key, uint64_t hash);
+  void link_new(const fresh_item& fresh, std::string_view key, uint64_t hash, const found* known);
   void unlink(uint32_t* link, uint32_t ref, item_header* h, unlink_reason why);
   void promote_flush();
 
@@ -211,31 +207,34 @@ class cache {
   size_t sweep(size_t budget);
 
   cache_config config_;
-  size_t inline_limit_;     // largest item footprint stored inside a segment
-  size_t max_external_;     // largest external value mapping this shard accepts
+  size_t inline_limit_;  // largest item footprint stored inside a segment
+  size_t max_external_;  // largest external value mapping this shard accepts
   cache_detail::segment_arena arena_;
   cache_detail::hash_index index_;
   cache_stats stats_;
 
   cache_time now_ = 0;
-  uint64_t next_seq_ = 1;          // CAS = seq * shard_count + shard_id
-  uint64_t flush_cas_ = 0;         // items with a CAS below this are flushed
+  uint64_t next_seq_ = 1;   // CAS = seq * shard_count + shard_id
+  uint64_t flush_cas_ = 0;  // items with a CAS below this are flushed
   bool flush_pending_ = false;
   cache_time flush_deadline_ = 0;  // when the pending flush takes effect
 
-  bool may_expire_ = false;        // an expiry was ever set: the sweep has work
+  bool may_expire_ = false;  // an expiry was ever set: the sweep has work
 
   uint32_t write_head_ = 0;     // open segment new items are appended to
   uint32_t survivor_head_ = 0;  // open segment the cleaner copies live items to
   size_t external_bytes_ = 0;   // page-rounded sizes of external values
+  // Bumped whenever an item leaves or moves within the index (unlink, move,
+  // split): a lookup made before an allocation is still valid after it if
+  // this has not changed.
+  uint64_t chain_epoch_ = 0;
 
   struct cleaner_state {
-    uint32_t victim = 0;       // segment being cleaned, 0 = idle
-    uint32_t offset = 0;       // next item in it
-    bool compacting = false;   // keep every live item (no eviction)
+    uint32_t victim = 0;      // segment being cleaned, 0 = idle
+    uint32_t offset = 0;      // next item in it
+    bool compacting = false;  // keep every live item (no eviction)
   } cleaner_;
   size_t keep_credit_;  // bytes of second chances eviction may still grant
-
 
   struct sweep_state {
     uint32_t segment = 1;

@@ -67,8 +67,8 @@ bool cache::start_victim(bool may_seal_heads) {
     if (seg == 0 && may_seal_heads) {
       // Nothing sealed: all items sit in the heads (a tiny store full of large
       // values). Seal one so it can be evicted.
-      uint32_t* head = write_head_ != 0 && arena_.info(write_head_).used > 0 ? &write_head_
-                                                                              : &survivor_head_;
+      uint32_t* head =
+          write_head_ != 0 && arena_.info(write_head_).used > 0 ? &write_head_ : &survivor_head_;
       if (*head != 0 && arena_.info(*head).used > 0) {
         arena_.seal(*head);
         seg = *head;
@@ -132,6 +132,7 @@ void cache::clean_item(uint32_t ref, item_header* h) {
       item_header* moved = header_at(dst);
       if (!cleaner_.compacting) moved->bits &= ~k_accessed;  // its second chance is used
       *link = new_ref;
+      ++chain_epoch_;
       retire(ref, h, /*free_external=*/false);
       const uint32_t to = arena_.segment_of(new_ref);
       arena_.info(to).live += static_cast<uint32_t>(footprint);
@@ -189,8 +190,7 @@ size_t cache::sweep(size_t budget) {
       const bool expired = is_expired(h);
       if (expired || is_flushed(h)) {
         ++stats_.crawler_reclaimed;
-        unlink(link_of(ref, h), ref, h,
-               expired ? unlink_reason::expired : unlink_reason::flushed);
+        unlink(link_of(ref, h), ref, h, expired ? unlink_reason::expired : unlink_reason::flushed);
       }
       continue;
     }
@@ -208,8 +208,7 @@ size_t cache::do_maintenance(cache_time now, size_t budget) {
   size_t work = 0;
   // Clean ahead while the next write head would need cleaning.
   if (config_.evictions) {
-    while (work < budget / 2 &&
-           committed_bytes() + 2 * arena_.segment_size() > soft_limit()) {
+    while (work < budget / 2 && committed_bytes() + 2 * arena_.segment_size() > soft_limit()) {
       if (cleaner_.victim == 0 && !start_victim(/*may_seal_heads=*/false)) break;
       const size_t want = (budget / 2 - work) * k_clean_bytes_per_unit;
       work += 1 + clean_step(want) / k_clean_bytes_per_unit;

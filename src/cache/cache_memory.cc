@@ -22,13 +22,13 @@ namespace shoal {
 using namespace cache_detail;
 
 size_t cache::committed_bytes() const {
-  return (arena_.mapped_count() - arena_.free_count()) * arena_.segment_size() +
-         external_bytes_ + index_.memory_bytes() + arena_.table_bytes();
+  return (arena_.mapped_count() - arena_.free_count()) * arena_.segment_size() + external_bytes_ +
+         index_.memory_bytes() + arena_.table_bytes();
 }
 
 size_t cache::memory_used() const {
-  return arena_.mapped_count() * arena_.segment_size() + external_bytes_ +
-         index_.memory_bytes() + arena_.table_bytes();
+  return arena_.mapped_count() * arena_.segment_size() + external_bytes_ + index_.memory_bytes() +
+         arena_.table_bytes();
 }
 
 // Cleans until `bytes` more can be committed without touching the reserve.
@@ -188,6 +188,7 @@ void cache::maybe_grow_index() {
     const size_t need = index_.next_split_bytes();
     if (need != 0 && !make_room_unmapped(need)) return;
     if (stats_.curr_items <= index_.bucket_count()) return;
+    ++chain_epoch_;
     index_.split_one(
         [this](uint32_t ref) { return hash_key(item_key(item_at(ref)), config_.hash_seed); },
         [this](uint32_t ref) -> uint32_t& { return item_at(ref)->next; });

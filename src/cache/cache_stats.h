@@ -34,9 +34,9 @@ struct cache_stats {
   uint64_t store_no_memory = 0;
   uint64_t limit_maxbytes = 0;
   // Items.
-  uint64_t bytes = 0;        // bytes held by linked items (header, key, value, padding)
-  uint64_t curr_items = 0;   // linked items, including expired ones not yet reclaimed
-  uint64_t total_items = 0;  // items ever linked (successful stores, incr that grew)
+  uint64_t bytes = 0;              // bytes held by linked items (header, key, value, padding)
+  uint64_t curr_items = 0;         // linked items, including expired ones not yet reclaimed
+  uint64_t total_items = 0;        // items ever linked (successful stores, incr that grew)
   uint64_t expired_unfetched = 0;  // reclaimed after expiring without ever being read
   uint64_t evicted_unfetched = 0;  // evicted without ever being read
   uint64_t evicted_active = 0;     // evicted although read since their last second chance
@@ -45,15 +45,15 @@ struct cache_stats {
   uint64_t crawler_reclaimed = 0;  // ... of which by the background sweep
   uint64_t crawler_items_checked = 0;
   // Memory, in bytes, and the work spent managing it (Shoal's own names).
-  uint64_t memory_used = 0;      // everything counted against limit_maxbytes
-  uint64_t segment_bytes = 0;    // mapped segments, free ones included
-  uint64_t external_bytes = 0;   // page-rounded mappings of large values
-  uint64_t hash_bytes = 0;       // index buckets and directory
+  uint64_t memory_used = 0;     // everything counted against limit_maxbytes
+  uint64_t segment_bytes = 0;   // mapped segments, free ones included
+  uint64_t external_bytes = 0;  // page-rounded mappings of large values
+  uint64_t hash_bytes = 0;      // index buckets and directory
   uint64_t hash_buckets = 0;
-  uint64_t segments_free = 0;        // mapped segments ready for reuse
-  uint64_t segments_cleaned = 0;     // segments emptied by eviction or compaction
-  uint64_t segments_compacted = 0;   // ... of which by compaction (nothing evicted)
-  uint64_t items_relocated = 0;      // items copied forward by cleaning
+  uint64_t segments_free = 0;       // mapped segments ready for reuse
+  uint64_t segments_cleaned = 0;    // segments emptied by eviction or compaction
+  uint64_t segments_compacted = 0;  // ... of which by compaction (nothing evicted)
+  uint64_t items_relocated = 0;     // items copied forward by cleaning
 
   cache_stats& operator+=(const cache_stats& o);
 

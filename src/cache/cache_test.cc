@@ -334,8 +334,8 @@ TEST(CacheTest, TooLargeSetRemovesTheOldValueButOtherModesKeepIt) {
   cache_config config = testing::small_config(64u << 20);
   cache_harness t(config);
   const std::string huge(2'000'000, 'x');
-  for (store_mode mode : {store_mode::add, store_mode::replace, store_mode::cas,
-                          store_mode::append, store_mode::prepend}) {
+  for (store_mode mode : {store_mode::add, store_mode::replace, store_mode::cas, store_mode::append,
+                          store_mode::prepend}) {
     t.set("k", "old");
     EXPECT_EQ(t.store(mode, "k", huge, 0, 0, t.cas_of("k")), store_result::too_large);
     EXPECT_EQ(t.value("k"), "old");

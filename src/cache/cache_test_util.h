@@ -69,8 +69,12 @@ class cache_harness {
   touch_result touch(std::string_view key, int64_t exptime) {
     return c.touch(key, h(key), exptime, now);
   }
-  arith_result incr(std::string_view key, uint64_t delta) { return c.incr(key, h(key), delta, now); }
-  arith_result decr(std::string_view key, uint64_t delta) { return c.decr(key, h(key), delta, now); }
+  arith_result incr(std::string_view key, uint64_t delta) {
+    return c.incr(key, h(key), delta, now);
+  }
+  arith_result decr(std::string_view key, uint64_t delta) {
+    return c.decr(key, h(key), delta, now);
+  }
   void flush_all(int64_t delay = 0) { c.flush_all(delay, now); }
 
   cache c;

@@ -3,6 +3,8 @@
 // length, and the end counts as a terminator just as the '\r' does there.
 #include "cache/counter.h"
 
+#include <cstring>
+
 namespace shoal::cache_detail {
 
 namespace {
@@ -26,8 +28,8 @@ bool parse_counter(std::string_view value, uint64_t* out) {
   bool overflow = false;
   while (i < n && value[i] >= '0' && value[i] <= '9') {
     const uint64_t digit = static_cast<uint64_t>(value[i] - '0');
-    if (v > (UINT64_MAX - digit) / 10) overflow = true;
-    v = v * 10 + digit;
+    overflow |= __builtin_mul_overflow(v, uint64_t{10}, &v);
+    overflow |= __builtin_add_overflow(v, digit, &v);
     ++i;
   }
   if (i == first_digit || overflow) return false;
@@ -46,12 +48,13 @@ bool parse_counter(std::string_view value, uint64_t* out) {
 
 size_t format_counter(uint64_t v, char* out) {
   char tmp[k_max_counter_digits];
-  size_t n = 0;
+  char* p = tmp + k_max_counter_digits;
   do {
-    tmp[n++] = static_cast<char>('0' + v % 10);
+    *--p = static_cast<char>('0' + v % 10);
     v /= 10;
   } while (v != 0);
-  for (size_t i = 0; i < n; ++i) out[i] = tmp[n - 1 - i];
+  const size_t n = static_cast<size_t>(tmp + k_max_counter_digits - p);
+  std::memcpy(out, p, n);
   return n;
 }
 

@@ -11,7 +11,8 @@ hash_index::hash_index(size_t initial_buckets)
   SHOAL_ASSERT(std::has_single_bit(initial_buckets) && initial_buckets >= k_chunk_buckets);
   const size_t chunks = initial_buckets / k_chunk_buckets;
   chunks_.reserve(chunks * 2);
-  for (size_t i = 0; i < chunks; ++i) chunks_.push_back(std::make_unique<uint32_t[]>(k_chunk_buckets));
+  for (size_t i = 0; i < chunks; ++i)
+    chunks_.push_back(std::make_unique<uint32_t[]>(k_chunk_buckets));
 }
 
 size_t hash_index::next_split_bytes() const {

@@ -62,9 +62,9 @@ class hash_index {
   uint32_t* bucket(size_t b) { return &chunks_[b / k_chunk_buckets][b % k_chunk_buckets]; }
 
   std::vector<std::unique_ptr<uint32_t[]>> chunks_;
-  size_t count_;       // buckets in use: in [2^L, 2^(L+1))
-  size_t low_mask_;    // 2^L - 1
-  size_t high_mask_;   // 2^(L+1) - 1
+  size_t count_;      // buckets in use: in [2^L, 2^(L+1))
+  size_t low_mask_;   // 2^L - 1
+  size_t high_mask_;  // 2^(L+1) - 1
 };
 
 template <class HashOf, class NextOf>

@@ -41,11 +41,11 @@ struct external_value {
 };
 
 // State bits (6 available, 4 used).
-inline constexpr uint32_t k_dead = 1u << 8;      // unlinked; the bytes wait for the cleaner
-inline constexpr uint32_t k_accessed = 1u << 9;  // read since written or since its last second
-                                                 //   chance: the CLOCK bit eviction looks at
-inline constexpr uint32_t k_fetched = 1u << 10;  // ever read (memcached's ITEM_FETCHED)
-inline constexpr uint32_t k_external = 1u << 11; // value is an external_value
+inline constexpr uint32_t k_dead = 1u << 8;       // unlinked; the bytes wait for the cleaner
+inline constexpr uint32_t k_accessed = 1u << 9;   // read since written or since its last second
+                                                  //   chance: the CLOCK bit eviction looks at
+inline constexpr uint32_t k_fetched = 1u << 10;   // ever read (memcached's ITEM_FETCHED)
+inline constexpr uint32_t k_external = 1u << 11;  // value is an external_value
 
 inline constexpr uint32_t k_key_bits = 8;
 inline constexpr uint32_t k_value_shift = 14;
@@ -53,7 +53,9 @@ inline constexpr uint32_t k_max_inline_value = (1u << (32 - k_value_shift)) - 1;
 
 inline constexpr size_t k_item_align = 8;
 
-inline constexpr size_t align_item(size_t n) { return (n + k_item_align - 1) & ~(k_item_align - 1); }
+inline constexpr size_t align_item(size_t n) {
+  return (n + k_item_align - 1) & ~(k_item_align - 1);
+}
 
 // Bytes an item takes in its segment. `stored_value` is the inline value length,
 // or sizeof(external_value) for an external one.

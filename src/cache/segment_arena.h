@@ -23,11 +23,11 @@ namespace shoal::cache_detail {
 enum class segment_state : uint8_t { unmapped, free, open, sealed, cleaning };
 
 struct segment_info {
-  uint32_t used = 0;        // bytes handed out, from the start
-  uint32_t live = 0;        // bytes of linked items
-  uint32_t fifo_prev = 0;   // sealed FIFO links; fifo_next also chains the free
-  uint32_t fifo_next = 0;   //   and unmapped stacks
-  uint32_t bin_prev = 0;    // occupancy bin links (sealed only)
+  uint32_t used = 0;       // bytes handed out, from the start
+  uint32_t live = 0;       // bytes of linked items
+  uint32_t fifo_prev = 0;  // sealed FIFO links; fifo_next also chains the free
+  uint32_t fifo_next = 0;  //   and unmapped stacks
+  uint32_t bin_prev = 0;   // occupancy bin links (sealed only)
   uint32_t bin_next = 0;
   uint32_t generation = 0;  // bumped each time the segment is opened
   segment_state state = segment_state::unmapped;
