@@ -30,8 +30,6 @@ namespace shoal {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::available_backends;
-using testing::backend_name;
 using testing::run_on_shards;
 
 // Echoes until the peer closes or an error.
@@ -81,7 +79,7 @@ task<bool> echo_round_trips(socket_address server, int rounds) {
   co_return true;
 }
 
-class SocketTest : public ::testing::TestWithParam<reactor_backend_kind> {};
+class SocketTest : public ::testing::TestWithParam<testing::backend_variant> {};
 
 TEST_P(SocketTest, EchoRoundTripOverTcp) {
   bool ok = false;
@@ -158,10 +156,10 @@ TEST_P(SocketTest, AcceptedTcpSocketsHaveNodelay) {
   int nodelay = 0;
   run_on_shards(1, GetParam(), [&]() -> task<void> {
     tcp_listener listener = tcp_listener::listen(socket_address::loopback(0));
-    auto client = connect(listener.local_address());
-    auto [c, a] = co_await when_all(std::move(client), [&]() -> task<io_result<accept_result>> {
+    auto accept_one = [&]() -> task<io_result<accept_result>> {
       co_return co_await listener.accept();
-    }());
+    };
+    auto [c, a] = co_await when_all(connect(listener.local_address()), accept_one());
     EXPECT_TRUE(c.ok());
     EXPECT_TRUE(a.ok());
     if (!a.ok()) co_return;
@@ -350,7 +348,7 @@ TEST_P(SocketTest, ListeningOnABusyAddressThrowsNamingTheCall) {
 
 TEST_P(SocketTest, UnixSocketListenerAppliesPermissionsAndEchoes) {
   const std::string path = "/tmp/shoal-net-test-" + std::to_string(::getpid()) + "-" +
-                           to_string(GetParam()) + ".sock";
+                           std::to_string(GetParam().multishot_recv) + to_string(GetParam().kind) + ".sock";
   bool ok = false;
   mode_t mode = 0;
   run_on_shards(1, GetParam(), [&]() -> task<void> {
@@ -416,8 +414,85 @@ TEST_P(SocketTest, UdpDatagramsCarryTheirPeerAddress) {
   EXPECT_EQ(reply, 5u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, SocketTest, ::testing::ValuesIn(available_backends()),
-                         backend_name);
+// A tiny provided-buffer pool runs dry under a fast sender and a slow
+// reader: the multishot receive ends with ENOBUFS, receives fall back to
+// plain entries and re-arm later, and no byte is lost or reordered.
+TEST(UringMultishotTest, ExhaustedBufferPoolFallsBackWithoutLosingData) {
+  if (!smp::backend_available(reactor_backend_kind::io_uring)) GTEST_SKIP() << "no io_uring";
+  std::string payload(1 << 20, '\0');
+  for (size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<char>(i * 7 % 251);
+  std::string received;
+  smp_config config;
+  config.shards = 1;
+  config.backend = reactor_backend_kind::io_uring;
+  config.reactor.uring_multishot_recv = true;
+  config.reactor.uring_recv_buffers = 4;
+  config.reactor.uring_recv_buffer_size = 512;
+  smp::run(config, [&]() -> task<int> {
+    tcp_listener listener = tcp_listener::listen(socket_address::loopback(0));
+    io_result<connected_socket> c = co_await connect(listener.local_address());
+    io_result<accept_result> a = co_await listener.accept();
+    auto sender = [&]() -> task<void> { (void)co_await c->send(std::span<const char>(payload)); };
+    auto reader = [&]() -> task<void> {
+      std::array<char, 700> buffer;  // not a multiple of the buffer size
+      while (received.size() < payload.size()) {
+        io_result<size_t> n = co_await a->socket.recv(buffer);
+        if (!n.ok() || *n == 0) break;
+        received.append(buffer.data(), *n);
+        if (received.size() % 3 == 0) co_await yield();
+      }
+    };
+    co_await when_all(sender(), reader());
+    co_return 0;
+  });
+  EXPECT_EQ(received.size(), payload.size());
+  EXPECT_TRUE(received == payload);
+}
+
+// One connection holds every provided buffer (it does not read); another,
+// already waiting in recv, must still get its data via a plain receive.
+TEST(UringMultishotTest, WaitingReceiveFallsBackWhenOthersHoldEveryBuffer) {
+  if (!smp::backend_available(reactor_backend_kind::io_uring)) GTEST_SKIP() << "no io_uring";
+  std::string got_b;
+  std::string got_a;
+  smp_config config;
+  config.shards = 1;
+  config.backend = reactor_backend_kind::io_uring;
+  config.reactor.uring_multishot_recv = true;
+  config.reactor.uring_recv_buffers = 2;
+  config.reactor.uring_recv_buffer_size = 256;
+  smp::run(config, [&]() -> task<int> {
+    tcp_listener listener = tcp_listener::listen(socket_address::loopback(0));
+    io_result<connected_socket> ca = co_await connect(listener.local_address());
+    io_result<accept_result> a = co_await listener.accept();
+    io_result<connected_socket> cb = co_await connect(listener.local_address());
+    io_result<accept_result> b = co_await listener.accept();
+    // Arm A's multishot with a first read, then let 4 KiB pile up unread.
+    (void)co_await ca->send(std::span<const char>("a", 1));
+    std::array<char, 1> one;
+    (void)co_await a->socket.recv(one);
+    const std::string bulk(4096, 'A');
+    (void)co_await ca->send(std::span<const char>(bulk));
+    co_await sleep_for(std::chrono::milliseconds(5));  // A's multishot takes both buffers
+    auto reader_b = [&]() -> task<void> {
+      std::array<char, 64> buffer;
+      io_result<size_t> n = co_await b->socket.recv(buffer);
+      if (n.ok()) got_b.assign(buffer.data(), *n);
+    };
+    auto writer_b = [&]() -> task<void> {
+      co_await sleep_for(std::chrono::milliseconds(2));
+      (void)co_await cb->send(std::span<const char>("hello b", 7));
+    };
+    co_await when_all(reader_b(), writer_b());
+    got_a = co_await recv_exactly(a->socket, bulk.size());
+    co_return 0;
+  });
+  EXPECT_EQ(got_b, "hello b");
+  EXPECT_EQ(got_a, std::string(4096, 'A'));
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, SocketTest, ::testing::ValuesIn(testing::io_backend_variants()),
+                         testing::variant_name);
 
 }  // namespace
 }  // namespace shoal

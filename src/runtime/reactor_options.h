@@ -35,6 +35,15 @@ struct reactor_options {
   // A recv on a stream socket that the previous recv left empty waits for
   // data before trying (IORING_RECVSEND_POLL_FIRST).
   bool uring_recv_poll_first = true;
+  // Stream sockets receive with one multishot recv per socket into a
+  // shard-wide ring of provided buffers (IORING_RECV_MULTISHOT with
+  // IOSQE_BUFFER_SELECT); recv() copies out of those buffers. Off: one recv
+  // entry per recv(), straight into the caller's buffer.
+  bool uring_multishot_recv = false;
+  // Provided buffers per shard for multishot receive (a power of two), and
+  // their size.
+  unsigned uring_recv_buffers = 1024;
+  unsigned uring_recv_buffer_size = 4096;
   // Submission queue entries (the completion queue gets 4x).
   unsigned uring_entries = 1024;
 };

@@ -24,14 +24,27 @@
 //   eventfd. When the kernel has IORING_OP_MSG_RING, a shard wakes a sleeping
 //   peer by posting a completion into the peer's ring from its own ring
 //   instead: no write(2), it rides on the sender's next enter.
+// * Multishot receive (reactor_options::uring_multishot_recv): a stream
+//   socket gets one IORING_RECV_MULTISHOT entry, armed at its first recv(),
+//   that keeps receiving into a shard-wide ring of provided buffers; each
+//   completion queues its buffer on the socket and recv() copies out of the
+//   queue (synchronously when data is already there). Buffers go back to the
+//   ring once copied out. When the ring runs dry the kernel ends the
+//   multishot with -ENOBUFS and a waiting recv() falls back to a plain recv
+//   entry; the next recv() re-arms. A closed socket whose multishot is still
+//   armed stays allocated ("orphaned") until the multishot's last completion.
 // * quiesce() (shard stop) cancels everything and waits for the completions
 //   without resuming anyone, so that destroying the suspended frames
 //   afterwards cannot race with the kernel writing into their buffers.
 #include "runtime/uring_backend.h"
 
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
 
 #include <cerrno>
 #include <chrono>
@@ -51,6 +64,10 @@ constexpr uint64_t k_tag_wake_read = 1;   // our eventfd read completed
 constexpr uint64_t k_tag_msg_wake = 2;    // a peer's MSG_RING arrived
 constexpr uint64_t k_tag_msg_failed = 3;  // our MSG_RING failed (success posts nothing)
 constexpr uint64_t k_tag_max = 3;
+// Larger user_data values with the low bit set are a multishot recv's
+// uring_fd_state; with it clear, an io_op.
+constexpr uint64_t k_multishot_bit = 1;
+constexpr uint16_t k_buffer_group = 0;
 
 [[noreturn]] void die(const char* call, int error) {
   std::fprintf(stderr, "shoal: io_uring backend: %s failed: %s\n", call,
@@ -104,6 +121,7 @@ uring_backend::uring_backend(ready_queue& ready, const reactor_options& options)
     throw std::system_error(ENOSYS, std::system_category(), "io_uring: missing operations");
   }
   io_uring_register_ring_fd(&ring_);  // an optimisation: ignore failure
+  if (options.uring_multishot_recv) setup_provided_buffers(options);
 
   wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (wake_fd_ < 0) {
@@ -116,8 +134,142 @@ uring_backend::uring_backend(ready_queue& ready, const reactor_options& options)
 
 uring_backend::~uring_backend() {
   if (!quiesced_) quiesce();
-  io_uring_queue_exit(&ring_);
+  io_uring_queue_exit(&ring_);  // also drops the buffer ring registration
+  if (buf_ring_ != nullptr) {
+    ::munmap(buf_ring_, buf_count_ * sizeof(io_uring_buf));
+    std::free(buf_memory_);
+  }
   ::close(wake_fd_);
+}
+
+void uring_backend::setup_provided_buffers(const reactor_options& options) noexcept {
+  const unsigned count = options.uring_recv_buffers;
+  const unsigned size = options.uring_recv_buffer_size;
+  if (count == 0 || (count & (count - 1)) != 0 || count > 32768 || size == 0) return;
+  const size_t ring_bytes = count * sizeof(io_uring_buf);
+  void* ring = ::mmap(nullptr, ring_bytes, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE,
+                      -1, 0);
+  if (ring == MAP_FAILED) return;
+  io_uring_buf_reg reg{};
+  reg.ring_addr = reinterpret_cast<uintptr_t>(ring);
+  reg.ring_entries = count;
+  reg.bgid = k_buffer_group;
+  if (io_uring_register_buf_ring(&ring_, &reg, 0) != 0) {  // kernel < 5.19: stay off
+    ::munmap(ring, ring_bytes);
+    return;
+  }
+  void* memory = nullptr;
+  if (::posix_memalign(&memory, 4096, static_cast<size_t>(count) * size) != 0) {
+    io_uring_unregister_buf_ring(&ring_, k_buffer_group);
+    ::munmap(ring, ring_bytes);
+    return;
+  }
+  buf_memory_ = static_cast<char*>(memory);
+  buf_ring_ = static_cast<io_uring_buf_ring*>(ring);
+  buf_count_ = count;
+  buf_size_ = size;
+  buf_next_ = std::make_unique<uint16_t[]>(count);
+  buf_len_ = std::make_unique<uint32_t[]>(count);
+  io_uring_buf_ring_init(buf_ring_);
+  for (unsigned bid = 0; bid < count; ++bid) {
+    io_uring_buf_ring_add(buf_ring_, buf_memory_ + static_cast<size_t>(bid) * size, size,
+                          static_cast<unsigned short>(bid), io_uring_buf_ring_mask(count),
+                          static_cast<int>(bid));
+  }
+  io_uring_buf_ring_advance(buf_ring_, static_cast<int>(count));
+}
+
+void uring_backend::recycle(uint16_t bid) noexcept {
+  io_uring_buf_ring_add(buf_ring_, buf_memory_ + static_cast<size_t>(bid) * buf_size_, buf_size_,
+                        bid, io_uring_buf_ring_mask(buf_count_), 0);
+  io_uring_buf_ring_advance(buf_ring_, 1);
+}
+
+void uring_backend::drop_received(uring_fd_state& s) noexcept {
+  while (s.head != uring_fd_state::k_no_buffer) {
+    const uint16_t bid = s.head;
+    s.head = buf_next_[bid];
+    recycle(bid);
+  }
+  s.tail = uring_fd_state::k_no_buffer;
+  s.head_offset = 0;
+}
+
+size_t uring_backend::copy_out(uring_fd_state& s, char* dst, size_t len) noexcept {
+  size_t copied = 0;
+  while (copied < len && s.head != uring_fd_state::k_no_buffer) {
+    const uint16_t bid = s.head;
+    const char* src = buf_memory_ + static_cast<size_t>(bid) * buf_size_ + s.head_offset;
+    const size_t available = buf_len_[bid] - s.head_offset;
+    const size_t n = available < len - copied ? available : len - copied;
+    std::memcpy(dst + copied, src, n);
+    copied += n;
+    if (n < available) {
+      s.head_offset += static_cast<uint32_t>(n);
+      break;
+    }
+    s.head = buf_next_[bid];
+    if (s.head == uring_fd_state::k_no_buffer) s.tail = uring_fd_state::k_no_buffer;
+    s.head_offset = 0;
+    recycle(bid);
+  }
+  return copied;
+}
+
+void uring_backend::arm_multishot(uring_fd_state& s) noexcept {
+  io_uring_sqe* sqe = get_sqe();
+  io_uring_prep_recv_multishot(sqe, s.fd, nullptr, 0, 0);
+  sqe->flags |= IOSQE_BUFFER_SELECT;
+  sqe->buf_group = k_buffer_group;
+  io_uring_sqe_set_data64(sqe, reinterpret_cast<uintptr_t>(&s) | k_multishot_bit);
+  ++cqes_expected_;
+  s.multishot = true;
+}
+
+void uring_backend::on_multishot(uring_fd_state& s, const io_uring_cqe& cqe) noexcept {
+  if (!(cqe.flags & IORING_CQE_F_MORE)) {  // this was its last completion
+    s.multishot = false;
+    --cqes_expected_;
+  }
+  const int res = cqe.res;
+  if (cqe.flags & IORING_CQE_F_BUFFER) {
+    const auto bid = static_cast<uint16_t>(cqe.flags >> IORING_CQE_BUFFER_SHIFT);
+    if (res <= 0 || s.orphaned || draining_) {
+      recycle(bid);
+    } else {
+      buf_len_[bid] = static_cast<uint32_t>(res);
+      buf_next_[bid] = uring_fd_state::k_no_buffer;
+      if (s.tail == uring_fd_state::k_no_buffer) {
+        s.head = bid;
+      } else {
+        buf_next_[s.tail] = bid;
+      }
+      s.tail = bid;
+    }
+  } else if (res == 0) {
+    s.end = 0;
+  } else if (res < 0 && res != -ENOBUFS && res != -ECANCELED) {
+    s.end = res;
+  }
+  if (s.orphaned) {
+    if (!s.multishot) delete &s;
+    return;
+  }
+  if (draining_ || s.reader == nullptr || !s.reader_parked) return;
+  io_op& op = *s.reader;
+  auto& r = static_cast<recv_op&>(op);
+  if (s.head != uring_fd_state::k_no_buffer) {
+    s.reader_parked = false;
+    finish(op, static_cast<ssize_t>(copy_out(s, r.buf, r.len)));
+  } else if (s.end <= 0) {
+    s.reader_parked = false;
+    finish(op, s.end);
+  } else if (!s.multishot) {
+    // Ended without data: out of provided buffers (or cancelled by a
+    // release): this receive goes the plain way.
+    s.reader_parked = false;
+    prepare(op);
+  }
 }
 
 io_uring_sqe* uring_backend::get_sqe() noexcept {
@@ -138,7 +290,7 @@ void uring_backend::arm_wake_read() noexcept {
 }
 
 fd_state* uring_backend::open(int fd, fd_kind kind) {
-  auto* state = new fd_state;
+  auto* state = new uring_fd_state;
   state->fd = fd;
   state->kind = kind;
   state->backend = this;
@@ -146,12 +298,20 @@ fd_state* uring_backend::open(int fd, fd_kind kind) {
 }
 
 void uring_backend::close(fd_state* state) noexcept {
-  const bool pending = state->reader != nullptr || state->writer != nullptr;
-  for (io_op* op : {state->reader, state->writer}) {
+  auto* s = static_cast<uring_fd_state*>(state);
+  if (s->reader != nullptr && s->reader_parked) {
+    // Waiting on the multishot recv, not on an entry of its own: done now.
+    s->reader_parked = false;
+    if (!quiesced_) finish(*s->reader, -ECANCELED);
+    s->reader = nullptr;
+  }
+  const bool pending = s->reader != nullptr || s->writer != nullptr || s->multishot;
+  for (io_op* op : {s->reader, s->writer}) {
     if (op == nullptr) continue;
     op->canceled = true;  // its completion will report ECANCELED
     op->fd = nullptr;
   }
+  if (buf_ring_ != nullptr) drop_received(*s);
   if (quiesced_) {
     ::close(state->fd);
   } else {
@@ -167,13 +327,31 @@ void uring_backend::close(fd_state* state) noexcept {
     io_uring_sqe_set_data64(sqe, k_tag_ignore);
     ++cqes_expected_;
   }
-  delete state;
+  if (s->multishot && !quiesced_) {
+    s->orphaned = true;  // freed by the multishot's last completion
+  } else {
+    delete s;
+  }
 }
 
 int uring_backend::release(fd_state* state) noexcept {
-  SHOAL_ASSERT(state->reader == nullptr && state->writer == nullptr);
-  const int fd = state->fd;
-  delete state;
+  auto* s = static_cast<uring_fd_state*>(state);
+  SHOAL_ASSERT(s->reader == nullptr && s->writer == nullptr);
+  SHOAL_ASSERT_MSG(s->head == uring_fd_state::k_no_buffer,
+                   "release() of a socket with received data not yet read");
+  const int fd = s->fd;
+  if (s->multishot && !quiesced_) {
+    // Stop the kernel receiving for us before the fd changes hands.
+    io_uring_sync_cancel_reg reg{};
+    reg.addr = reinterpret_cast<uintptr_t>(s) | k_multishot_bit;
+    reg.fd = -1;
+    reg.timeout.tv_sec = -1;
+    reg.timeout.tv_nsec = -1;
+    io_uring_register_sync_cancel(&ring_, &reg);
+    s->orphaned = true;
+    return fd;
+  }
+  delete s;
   return fd;
 }
 
@@ -228,6 +406,21 @@ void uring_backend::prepare(io_op& op) noexcept {
   ++cqes_expected_;
 }
 
+bool uring_backend::try_complete(io_op& op) noexcept {
+  if (!uses_multishot(op)) return false;
+  auto& s = static_cast<uring_fd_state&>(*op.fd);
+  auto& r = static_cast<recv_op&>(op);
+  if (s.head != uring_fd_state::k_no_buffer) {
+    op.result = static_cast<ssize_t>(copy_out(s, r.buf, r.len));
+    return true;
+  }
+  if (s.end <= 0) {
+    op.result = s.end;
+    return true;
+  }
+  return false;
+}
+
 void uring_backend::submit(io_op& op) noexcept {
   fd_state& s = *op.fd;
   io_op*& slot = is_read_side(op.kind) ? s.reader : s.writer;
@@ -235,11 +428,22 @@ void uring_backend::submit(io_op& op) noexcept {
   slot = &op;
   op.pending = true;
   ++ops_in_flight_;
+  if (uses_multishot(op)) {
+    auto& us = static_cast<uring_fd_state&>(s);
+    us.reader_parked = true;
+    if (!us.multishot) arm_multishot(us);
+    return;
+  }
   prepare(op);
 }
 
 void uring_backend::forget(io_op& op) noexcept {
   SHOAL_ASSERT_MSG(quiesced_, "a frame was destroyed while its io_uring operation was in flight");
+  if (op.fd != nullptr) {
+    auto& s = static_cast<uring_fd_state&>(*op.fd);
+    (is_read_side(op.kind) ? s.reader : s.writer) = nullptr;
+    if (is_read_side(op.kind)) s.reader_parked = false;
+  }
   op.pending = false;
 }
 
@@ -265,6 +469,11 @@ void uring_backend::handle(const io_uring_cqe& cqe) noexcept {
       msg_ring_ = false;  // fall back to eventfd writes from now on
     }
     return;  // k_tag_msg_wake: the wake-up itself is the point
+  }
+  if (tag & k_multishot_bit) {
+    on_multishot(*reinterpret_cast<uring_fd_state*>(static_cast<uintptr_t>(tag & ~k_multishot_bit)),
+                 cqe);
+    return;
   }
   --cqes_expected_;
   io_op& op = *reinterpret_cast<io_op*>(static_cast<uintptr_t>(tag));

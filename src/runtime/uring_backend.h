@@ -10,10 +10,24 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 
 #include "runtime/reactor_backend.h"
 
 namespace shoal::detail {
+
+// An fd's state as the io_uring backend keeps it: the common part plus the
+// multishot receive bookkeeping (see uring_backend.cc, "Multishot receive").
+struct uring_fd_state : fd_state {
+  static constexpr uint16_t k_no_buffer = 0xffff;
+  bool multishot = false;      // a multishot recv is armed on this fd
+  bool orphaned = false;       // closed or released while armed: its last completion frees it
+  bool reader_parked = false;  // `reader` waits for multishot data (no entry of its own)
+  int end = 1;                 // 1 open; 0 end of stream received; < 0 -errno to report
+  uint16_t head = k_no_buffer;  // received buffers not yet copied out, oldest first
+  uint16_t tail = k_no_buffer;
+  uint32_t head_offset = 0;  // bytes of `head` already copied out
+};
 
 class uring_backend final : public reactor_backend {
  public:
@@ -26,7 +40,7 @@ class uring_backend final : public reactor_backend {
   fd_state* open(int fd, fd_kind kind) override;
   void close(fd_state* state) noexcept override;
   int release(fd_state* state) noexcept override;
-  bool try_complete(io_op&) noexcept override { return false; }
+  bool try_complete(io_op& op) noexcept override;
   void submit(io_op& op) noexcept override;
   void forget(io_op& op) noexcept override;
   void poll(bool block, time_point deadline) override;
@@ -41,8 +55,18 @@ class uring_backend final : public reactor_backend {
   // What setup obtained from the kernel (for tests and the startup notice).
   bool defer_taskrun() const noexcept { return defer_taskrun_; }
   bool msg_ring_wakeup() const noexcept { return msg_ring_; }
+  bool multishot_recv() const noexcept { return buf_ring_ != nullptr; }
 
  private:
+  bool uses_multishot(const io_op& op) const noexcept {
+    return buf_ring_ != nullptr && op.kind == io_kind::recv && op.fd->kind == fd_kind::stream;
+  }
+  void setup_provided_buffers(const reactor_options& options) noexcept;
+  void arm_multishot(uring_fd_state& s) noexcept;
+  void on_multishot(uring_fd_state& s, const io_uring_cqe& cqe) noexcept;
+  size_t copy_out(uring_fd_state& s, char* dst, size_t len) noexcept;
+  void recycle(uint16_t bid) noexcept;
+  void drop_received(uring_fd_state& s) noexcept;
   io_uring_sqe* get_sqe() noexcept;
   void prepare(io_op& op) noexcept;
   void handle(const io_uring_cqe& cqe) noexcept;
@@ -61,6 +85,14 @@ class uring_backend final : public reactor_backend {
   bool poll_first_ = true;
   bool draining_ = false;      // quiesce(): collect completions, resume nothing
   bool quiesced_ = false;      // after quiesce(): close fds directly
+
+  // Provided buffers for multishot receive (null when off or refused).
+  io_uring_buf_ring* buf_ring_ = nullptr;
+  char* buf_memory_ = nullptr;
+  unsigned buf_count_ = 0;
+  unsigned buf_size_ = 0;
+  std::unique_ptr<uint16_t[]> buf_next_;  // per buffer: the next one in its socket's queue
+  std::unique_ptr<uint32_t[]> buf_len_;   // per buffer: bytes received into it
 };
 
 }  // namespace shoal::detail
