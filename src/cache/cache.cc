@@ -4,8 +4,8 @@
 // Every operation follows the same shape: enter(now) applies a due flush, the
 // key is looked up (an expired or flushed item found on the way is unlinked),
 // the outcome is decided, and only then is memory allocated. Allocation may
-// clean segments, which moves or evicts items, so anything found before it is
-// looked up again after it (see store()).
+// clean segments, which moves or evicts items, so a lookup made before it is
+// reused after it only if chain_epoch_ shows that nothing moved (store()).
 #include "cache/cache.h"
 
 #include <algorithm>
@@ -24,7 +24,7 @@ namespace {
 
 // Segments: 1/64 of the shard's memory, between 16 KiB and 1 MiB, so that a
 // shard has at least 16 of them and the cleaning reserve (one segment) stays a
-// small share of the limit. See docs/cache.md#segments.
+// small share of the limit. See docs/cache.md#memory.
 size_t segment_size_for(size_t memory_limit) {
   return std::clamp<size_t>(std::bit_floor(memory_limit / 64), size_t{16} << 10, size_t{1} << 20);
 }

@@ -1,5 +1,5 @@
 // Cleaning: how full segments become free again, and the expiry sweep.
-// See docs/cache.md#eviction.
+// See docs/cache.md#eviction-compaction-and-cleaning.
 //
 // A victim segment is either
 // - compacted: every live item is copied to the survivor head, nothing is

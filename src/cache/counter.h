@@ -1,5 +1,5 @@
 // The number inside a value that incr/decr operate on, read and written the
-// way memcached 1.6 does it (see docs/cache.md#incr-decr).
+// way memcached 1.6 does it (see docs/cache.md#semantics).
 #pragma once
 
 #include <cstddef>

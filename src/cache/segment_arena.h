@@ -9,7 +9,7 @@
 //
 // It does no accounting against the memory limit: the cache decides when a
 // segment may be mapped. Single-threaded, owned by one cache.
-// See docs/cache.md#segments.
+// See docs/cache.md#memory.
 #pragma once
 
 #include <cstddef>
