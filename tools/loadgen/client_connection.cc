@@ -56,7 +56,7 @@ client_connection::client_connection(const workload_config& config, const reques
            static_cast<uint64_t>(static_cast<double>(config.key_space) * index_on_server /
                                  config.total_connections())),
       pending_(std::max(config.depth, k_prepopulate_window)),
-      in_(std::make_unique<char[]>(k_recv_buffer)) {
+      in_(std::make_unique_for_overwrite<char[]>(k_recv_buffer)) {
   if (config.open_loop()) {
     const unsigned all = config.total_connections() * static_cast<unsigned>(config.servers.size());
     schedule_.emplace(config.rate, all, open_loop_index);

@@ -21,6 +21,19 @@ TEST(KeyGeneratorTest, KeysAreZeroPaddedDecimalOfTheExactSize) {
   EXPECT_EQ(key(7, 32), "k" + std::string(30, '0') + "7");
 }
 
+TEST(KeyGeneratorTest, EveryIndexAndSizeMatchesPlainDecimal) {
+  for (size_t size = 2; size <= 21; ++size) {
+    for (uint64_t index :
+         {0ULL, 1ULL, 9ULL, 10ULL, 99ULL, 100ULL, 101ULL, 999ULL, 1000ULL, 12345ULL, 99999ULL,
+          100000ULL, 1234567ULL, 9876543210ULL, 18446744073709551615ULL}) {
+      const std::string digits = std::to_string(index);
+      if (digits.size() > size - 1) continue;
+      EXPECT_EQ(key(index, size), "k" + std::string(size - 1 - digits.size(), '0') + digits)
+          << index << " in " << size;
+    }
+  }
+}
+
 TEST(KeyGeneratorTest, MinKeySizeSpellsTheLargestIndex) {
   EXPECT_EQ(min_key_size(1), 2u);
   EXPECT_EQ(min_key_size(10), 2u);

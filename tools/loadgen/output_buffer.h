@@ -15,7 +15,8 @@ namespace shoal::loadgen {
 class output_buffer {
  public:
   explicit output_buffer(size_t initial_capacity = 4096)
-      : data_(std::make_unique<char[]>(initial_capacity)), capacity_(initial_capacity) {}
+      : data_(std::make_unique_for_overwrite<char[]>(initial_capacity)),
+        capacity_(initial_capacity) {}
 
   // Room for `n` more bytes at the end; write them, then commit(n).
   char* prepare(size_t n) {
@@ -39,7 +40,7 @@ class output_buffer {
   void grow(size_t needed) {
     size_t capacity = capacity_ * 2;
     while (capacity < needed) capacity *= 2;
-    auto bigger = std::make_unique<char[]>(capacity);
+    auto bigger = std::make_unique_for_overwrite<char[]>(capacity);
     std::memcpy(bigger.get(), data_.get(), size_);
     data_ = std::move(bigger);
     capacity_ = capacity;

@@ -32,7 +32,7 @@ constexpr size_t k_buffer = 2 * request_scanner::k_max_line;
 constexpr size_t k_compact_below = 8 * 1024;
 
 task<void> serve(connected_socket socket) {
-  auto in = std::make_unique<char[]>(k_buffer);
+  auto in = std::make_unique_for_overwrite<char[]>(k_buffer);
   size_t begin = 0, end = 0;
   std::string out;
   out.reserve(16 * 1024);
