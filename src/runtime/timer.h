@@ -5,8 +5,10 @@
 //   timer idle([this] { close(); });   // one per connection is fine
 //   idle.rearm(30s);                   // on every request: O(1) when pushing later
 //
-// Deadlines are steady_clock time points; relative delays count from
-// reactor::now(), the clock cached at the start of the current loop turn.
+// Deadlines are steady_clock time points. A timer's relative delay counts
+// from reactor::now(), the clock cached at the start of the loop turn (no
+// clock read per arm: it may fire up to one turn early relative to the call,
+// which suits timeouts); sleep_for() reads the clock and never wakes early.
 // Callbacks run in the reactor's timer phase, outside any task: they may
 // spawn tasks, arm or cancel timers, and destroy their own timer; they must
 // not throw.
@@ -99,13 +101,14 @@ class sleep_awaitable {
   waiter_entry entry_;
 };
 
-// Suspends the caller until `deadline` / for `delay`. Returns at once if the
-// time has passed (a zero delay does not yield; use yield() for that).
+// Suspends the caller until `deadline` / for at least `delay` (measured from
+// the call, with a fresh clock read). Returns at once if the time has passed
+// (a zero delay does not yield; use yield() for that).
 inline sleep_awaitable sleep_until(std::chrono::steady_clock::time_point deadline) noexcept {
   return sleep_awaitable(deadline);
 }
 inline sleep_awaitable sleep_for(std::chrono::nanoseconds delay) noexcept {
-  return sleep_awaitable(detail::cached_now() + delay);
+  return sleep_awaitable(std::chrono::steady_clock::now() + delay);
 }
 
 }  // namespace shoal

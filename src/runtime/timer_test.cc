@@ -74,7 +74,7 @@ TEST_P(TimerTest, RearmingLaterPostponesTheCallback) {
     co_await sleep_for(40ms);
   });
   ASSERT_NE(fired_at, clock_type::time_point{});
-  EXPECT_GE(fired_at - start, 35ms);
+  EXPECT_GE(fired_at - start, 30ms);  // last rearm at ~25 ms, +10 ms, minus a turn of slack
 }
 
 TEST_P(TimerTest, PeriodicTimerFiresRepeatedlyUntilCancelled) {
