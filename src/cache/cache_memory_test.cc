@@ -3,6 +3,7 @@
 // evictions-off behaviour. check_invariants() audits the accounting.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <random>
 #include <string>
 #include <vector>
@@ -111,7 +112,10 @@ double hit_ratio_after_switch(size_t from_size, size_t to_size) {
   int hits = 0;
   for (int i = 0; i < fresh; ++i) hits += t.get(key_for("new:", i)).has_value();
   t.c.check_invariants();
-  return static_cast<double>(hits) / fresh;
+  const double ratio = static_cast<double>(hits) / fresh;
+  std::printf("%zu-byte values after %zu-byte ones: %d new items, hit ratio %.4f\n", to_size,
+              from_size, fresh, ratio);
+  return ratio;
 }
 
 TEST(CacheMemoryTest, SmallValuesDoNotStarveLargeOnes) {
