@@ -45,12 +45,24 @@ constexpr size_t k_pace_factor = 4;
 // Bytes of victim cleaned per unit of do_maintenance() budget.
 constexpr size_t k_clean_bytes_per_unit = 128;
 
+// Items a store that finds no memory (evictions off) may sweep for expired ones.
+constexpr size_t k_sweep_on_no_memory = 4096;
+
 }  // namespace
 
 // Finishes the victim in progress, or picks one and cleans it whole. False if
 // there is nothing to clean.
 bool cache::clean_one() {
-  if (cleaner_.victim == 0 && !start_victim(/*may_seal_heads=*/true)) return false;
+  if (cleaner_.victim == 0 && !start_victim(/*may_seal_heads=*/true)) {
+    // Evictions off and no dead space: expired items the sweep has not reached
+    // yet may be holding memory. Sweep a bounded stretch (the position carries
+    // over, so failing stores work through the whole store in turn); any item
+    // it reclaims makes dead space for the next try.
+    if (config_.evictions || !may_expire_) return false;
+    const uint64_t reclaimed = stats_.crawler_reclaimed;
+    sweep(k_sweep_on_no_memory);
+    return stats_.crawler_reclaimed != reclaimed;
+  }
   clean_step(SIZE_MAX);
   return true;
 }

@@ -218,6 +218,21 @@ TEST(CacheMemoryTest, WithEvictionsOffDeletedMemoryCanBeReused) {
   t.c.check_invariants();
 }
 
+TEST(CacheMemoryTest, WithEvictionsOffExpiredItemsMakeRoomEvenBeforeTheSweep) {
+  cache_config config = testing::small_config(2u << 20);
+  config.evictions = false;
+  cache_harness t(config);
+  const std::string value(1000, 'x');
+  int stored = 0;
+  while (t.set(key_for("k", stored), value, 0, 10) == store_result::stored) ++stored;
+  t.now += 10;  // all expired; no do_maintenance() call
+  for (int i = 0; i < stored; ++i) {
+    ASSERT_EQ(t.set(key_for("new:", i), value), store_result::stored) << i;
+  }
+  EXPECT_EQ(t.c.stats().evictions, 0u);
+  t.c.check_invariants();
+}
+
 TEST(CacheMemoryTest, SegmentSizeFollowsTheLimit) {
   EXPECT_EQ(cache(testing::small_config(k_min_memory_limit)).segment_size(), 16u << 10);
   EXPECT_EQ(cache(testing::small_config(16u << 20)).segment_size(), 256u << 10);

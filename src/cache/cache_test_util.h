@@ -5,12 +5,34 @@
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
+#include <ostream>
 #include <random>
 #include <string>
 #include <string_view>
 
 #include "base/hash.h"
 #include "cache/cache.h"
+
+namespace shoal {
+
+// Names for gtest's failure messages.
+inline void PrintTo(store_result r, std::ostream* os) {
+  static const char* const names[] = {"stored",    "not_stored", "exists",
+                                      "not_found", "too_large",  "no_memory"};
+  *os << names[static_cast<int>(r)];
+}
+inline void PrintTo(delete_result r, std::ostream* os) {
+  *os << (r == delete_result::deleted ? "deleted" : "not_found");
+}
+inline void PrintTo(touch_result r, std::ostream* os) {
+  *os << (r == touch_result::touched ? "touched" : "not_found");
+}
+inline void PrintTo(arith_status r, std::ostream* os) {
+  static const char* const names[] = {"ok", "not_found", "non_numeric", "no_memory"};
+  *os << names[static_cast<int>(r)];
+}
+
+}  // namespace shoal
 
 namespace shoal::testing {
 
