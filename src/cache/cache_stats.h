@@ -57,7 +57,8 @@ struct cache_stats {
 
   cache_stats& operator+=(const cache_stats& o);
 
-  // Calls f(name, value) for every field, in declaration order.
+  // Calls f(name, value) for every field, in declaration order (see
+  // k_cache_stats_fields for which names are memcached's).
   template <class F>
   void for_each_field(F&& f) const;
 };
@@ -67,50 +68,51 @@ struct cache_stats {
 struct cache_stats_field {
   std::string_view name;
   uint64_t cache_stats::*member;
+  bool memcached;  // memcached 1.6's general `stats` has this name; else Shoal's own
 };
 
 inline constexpr cache_stats_field k_cache_stats_fields[] = {
-    {"cmd_get", &cache_stats::cmd_get},
-    {"cmd_set", &cache_stats::cmd_set},
-    {"cmd_touch", &cache_stats::cmd_touch},
-    {"cmd_flush", &cache_stats::cmd_flush},
-    {"get_hits", &cache_stats::get_hits},
-    {"get_misses", &cache_stats::get_misses},
-    {"get_expired", &cache_stats::get_expired},
-    {"get_flushed", &cache_stats::get_flushed},
-    {"delete_misses", &cache_stats::delete_misses},
-    {"delete_hits", &cache_stats::delete_hits},
-    {"incr_misses", &cache_stats::incr_misses},
-    {"incr_hits", &cache_stats::incr_hits},
-    {"decr_misses", &cache_stats::decr_misses},
-    {"decr_hits", &cache_stats::decr_hits},
-    {"cas_misses", &cache_stats::cas_misses},
-    {"cas_hits", &cache_stats::cas_hits},
-    {"cas_badval", &cache_stats::cas_badval},
-    {"touch_hits", &cache_stats::touch_hits},
-    {"touch_misses", &cache_stats::touch_misses},
-    {"store_too_large", &cache_stats::store_too_large},
-    {"store_no_memory", &cache_stats::store_no_memory},
-    {"limit_maxbytes", &cache_stats::limit_maxbytes},
-    {"bytes", &cache_stats::bytes},
-    {"curr_items", &cache_stats::curr_items},
-    {"total_items", &cache_stats::total_items},
-    {"expired_unfetched", &cache_stats::expired_unfetched},
-    {"evicted_unfetched", &cache_stats::evicted_unfetched},
-    {"evicted_active", &cache_stats::evicted_active},
-    {"evictions", &cache_stats::evictions},
-    {"reclaimed", &cache_stats::reclaimed},
-    {"crawler_reclaimed", &cache_stats::crawler_reclaimed},
-    {"crawler_items_checked", &cache_stats::crawler_items_checked},
-    {"memory_used", &cache_stats::memory_used},
-    {"segment_bytes", &cache_stats::segment_bytes},
-    {"external_bytes", &cache_stats::external_bytes},
-    {"hash_bytes", &cache_stats::hash_bytes},
-    {"hash_buckets", &cache_stats::hash_buckets},
-    {"segments_free", &cache_stats::segments_free},
-    {"segments_cleaned", &cache_stats::segments_cleaned},
-    {"segments_compacted", &cache_stats::segments_compacted},
-    {"items_relocated", &cache_stats::items_relocated},
+    {"cmd_get", &cache_stats::cmd_get, true},
+    {"cmd_set", &cache_stats::cmd_set, true},
+    {"cmd_touch", &cache_stats::cmd_touch, true},
+    {"cmd_flush", &cache_stats::cmd_flush, true},
+    {"get_hits", &cache_stats::get_hits, true},
+    {"get_misses", &cache_stats::get_misses, true},
+    {"get_expired", &cache_stats::get_expired, true},
+    {"get_flushed", &cache_stats::get_flushed, true},
+    {"delete_misses", &cache_stats::delete_misses, true},
+    {"delete_hits", &cache_stats::delete_hits, true},
+    {"incr_misses", &cache_stats::incr_misses, true},
+    {"incr_hits", &cache_stats::incr_hits, true},
+    {"decr_misses", &cache_stats::decr_misses, true},
+    {"decr_hits", &cache_stats::decr_hits, true},
+    {"cas_misses", &cache_stats::cas_misses, true},
+    {"cas_hits", &cache_stats::cas_hits, true},
+    {"cas_badval", &cache_stats::cas_badval, true},
+    {"touch_hits", &cache_stats::touch_hits, true},
+    {"touch_misses", &cache_stats::touch_misses, true},
+    {"store_too_large", &cache_stats::store_too_large, true},
+    {"store_no_memory", &cache_stats::store_no_memory, true},
+    {"limit_maxbytes", &cache_stats::limit_maxbytes, true},
+    {"bytes", &cache_stats::bytes, true},
+    {"curr_items", &cache_stats::curr_items, true},
+    {"total_items", &cache_stats::total_items, true},
+    {"expired_unfetched", &cache_stats::expired_unfetched, true},
+    {"evicted_unfetched", &cache_stats::evicted_unfetched, true},
+    {"evicted_active", &cache_stats::evicted_active, true},
+    {"evictions", &cache_stats::evictions, true},
+    {"reclaimed", &cache_stats::reclaimed, true},
+    {"crawler_reclaimed", &cache_stats::crawler_reclaimed, true},
+    {"crawler_items_checked", &cache_stats::crawler_items_checked, true},
+    {"memory_used", &cache_stats::memory_used, false},
+    {"segment_bytes", &cache_stats::segment_bytes, false},
+    {"external_bytes", &cache_stats::external_bytes, false},
+    {"hash_bytes", &cache_stats::hash_bytes, true},
+    {"hash_buckets", &cache_stats::hash_buckets, false},
+    {"segments_free", &cache_stats::segments_free, false},
+    {"segments_cleaned", &cache_stats::segments_cleaned, false},
+    {"segments_compacted", &cache_stats::segments_compacted, false},
+    {"items_relocated", &cache_stats::items_relocated, false},
 };
 static_assert(sizeof(k_cache_stats_fields) / sizeof(k_cache_stats_fields[0]) * sizeof(uint64_t) ==
                   sizeof(cache_stats),

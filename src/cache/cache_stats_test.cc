@@ -172,5 +172,14 @@ TEST(CacheStatsTest, ForEachFieldVisitsEveryFieldOnceWithMemcachedNames) {
   }
 }
 
+TEST(CacheStatsTest, ShoalsOwnGaugesAreMarkedAsNotMemcacheds) {
+  for (const auto& field : k_cache_stats_fields) {
+    const bool shoal_only = field.name == "memory_used" || field.name == "hash_buckets" ||
+                            field.name.starts_with("segment") || field.name == "external_bytes" ||
+                            field.name == "items_relocated";
+    EXPECT_EQ(field.memcached, !shoal_only) << field.name;
+  }
+}
+
 }  // namespace
 }  // namespace shoal
