@@ -8,8 +8,8 @@
 #
 # Usage: bench/net/echo_compare.sh BUILD_DIR [rounds] [seconds] [connections]
 # Env: DEPTHS="1 16", SERVER_SHARDS=1, CLIENT_SHARDS=1, FIXED_REQUESTS=100000,
-#      SERVER_ARGS="" (extra server flags), CALLGRIND=0.
-# The client always uses epoll so that only the server's backend changes.
+#      SERVER_ARGS="" (extra server flags), CLIENT_BACKEND=epoll, CALLGRIND=0.
+# The client uses CLIENT_BACKEND (default epoll) whatever the server runs.
 set -uo pipefail
 build=${1:?build dir}
 rounds=${2:-3}
@@ -43,13 +43,13 @@ stop_server() {
 }
 run_load() {  # depth args...
   local depth=$1; shift
-  "$load" -a "127.0.0.1:$port" -c "$conns" -d "$depth" -t "$client_shards" --backend epoll "$@"
+  "$load" -a "127.0.0.1:$port" -c "$conns" -d "$depth" -t "$client_shards" --backend "${CLIENT_BACKEND:-epoll}" "$@"
 }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
 
 echo "# $(date -u +%FT%TZ) $(uname -r) $(nproc) cpus, load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "# server shards=$server_shards client shards=$client_shards connections=$conns"
+echo "# server shards=$server_shards client shards=$client_shards client backend=${CLIENT_BACKEND:-epoll} connections=$conns server args=${SERVER_ARGS:-}"
 for depth in $depths; do
   for round in $(seq "$rounds"); do
     for backend in epoll io_uring; do

@@ -18,10 +18,12 @@ namespace shoal {
 namespace {
 
 template <typename Body>
-void on_shards(unsigned shards, reactor_backend_kind backend, Body body) {
+void on_shards(unsigned shards, reactor_backend_kind backend, Body body,
+               reactor_options options = {}) {
   smp_config config;
   config.shards = shards;
   config.backend = backend;
+  config.reactor = options;
   smp::run(config, [&]() -> task<int> {
     co_await body();
     co_return 0;
@@ -92,6 +94,30 @@ void BM_CrossShardRoundTrip(benchmark::State& state) {
   state.SetLabel(state.range(0) == 0 ? "epoll" : "io_uring");
 }
 BENCHMARK(BM_CrossShardRoundTrip)->Arg(0)->Arg(1)->UseRealTime();
+
+// A round trip where both shards sleep in the kernel between messages (no
+// spinning): what a wake-up costs. Arg: 0 epoll (eventfd), 1 io_uring with
+// MSG_RING wake-ups, 2 io_uring with eventfd wake-ups.
+void BM_CrossShardRoundTripWithWakeups(benchmark::State& state) {
+  reactor_options options;
+  options.spin_before_sleep = std::chrono::nanoseconds(0);
+  options.uring_msg_ring_wakeup = state.range(0) == 1;
+  const auto backend = state.range(0) == 0 ? reactor_backend_kind::epoll
+                                           : reactor_backend_kind::io_uring;
+  on_shards(
+      2, backend,
+      [&]() -> task<void> {
+        for (auto _ : state) {
+          int v = co_await submit_to(1, [] { return 1; });
+          benchmark::DoNotOptimize(v);
+        }
+      },
+      options);
+  state.SetItemsProcessed(state.iterations());
+  static const char* const labels[] = {"epoll+eventfd", "io_uring+msg_ring", "io_uring+eventfd"};
+  state.SetLabel(labels[state.range(0)]);
+}
+BENCHMARK(BM_CrossShardRoundTripWithWakeups)->Arg(0)->Arg(1)->Arg(2)->UseRealTime();
 
 // `batch` submit_to calls in flight at once from shard 0 to shard 1: they
 // share one publish and at most one wake-up per loop turn.

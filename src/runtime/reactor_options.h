@@ -30,15 +30,17 @@ struct reactor_options {
   // when the shard asks for them, in its own context.
   bool uring_defer_taskrun = true;
   // Wake a sleeping shard with an IORING_OP_MSG_RING submission batched with
-  // the sender's other I/O, instead of an eventfd write(2).
-  bool uring_msg_ring_wakeup = true;
+  // the sender's other I/O, instead of an eventfd write(2). Off: measured
+  // slower here (the kernel notifies a DEFER_TASKRUN target like a signal).
+  bool uring_msg_ring_wakeup = false;
   // A recv on a stream socket that the previous recv left empty waits for
   // data before trying (IORING_RECVSEND_POLL_FIRST).
   bool uring_recv_poll_first = true;
   // Stream sockets receive with one multishot recv per socket into a
   // shard-wide ring of provided buffers (IORING_RECV_MULTISHOT with
-  // IOSQE_BUFFER_SELECT); recv() copies out of those buffers. Off: one recv
-  // entry per recv(), straight into the caller's buffer.
+  // IOSQE_BUFFER_SELECT); recv() copies out of those buffers. Off (no
+  // measurable gain on the echo workload): one recv entry per recv(),
+  // straight into the caller's buffer.
   bool uring_multishot_recv = false;
   // Provided buffers per shard for multishot receive (a power of two), and
   // their size.

@@ -21,9 +21,10 @@
 //   the cancel ran, so it cannot be reused under a pending operation. Both go
 //   out with the next enter; closing costs no extra system call.
 // * Wake-ups: a read of an eventfd is always pending; other shards write the
-//   eventfd. When the kernel has IORING_OP_MSG_RING, a shard wakes a sleeping
-//   peer by posting a completion into the peer's ring from its own ring
-//   instead: no write(2), it rides on the sender's next enter.
+//   eventfd. Optionally (uring_msg_ring_wakeup, off by default because it
+//   measured slower) a shard wakes a sleeping peer by posting a completion
+//   into the peer's ring from its own ring with IORING_OP_MSG_RING instead:
+//   no write(2), it rides on the sender's next enter.
 // * Multishot receive (reactor_options::uring_multishot_recv): a stream
 //   socket gets one IORING_RECV_MULTISHOT entry, armed at its first recv(),
 //   that keeps receiving into a shard-wide ring of provided buffers; each

@@ -107,16 +107,16 @@ int main(int argc, char** argv) {
   shoal::reactor_options tuning;
   bool no_defer = false;
   bool no_poll_first = false;
-  bool no_msg_ring = false;
+  bool msg_ring = false;
   bool multishot = false;
   app.add_flag("--no-defer-taskrun", no_defer, "io_uring: no IORING_SETUP_DEFER_TASKRUN");
   app.add_flag("--no-poll-first", no_poll_first, "io_uring: never IORING_RECVSEND_POLL_FIRST");
-  app.add_flag("--no-msg-ring", no_msg_ring, "io_uring: wake shards with eventfd writes");
+  app.add_flag("--msg-ring", msg_ring, "io_uring: wake shards with IORING_OP_MSG_RING");
   app.add_flag("--multishot-recv", multishot, "io_uring: multishot recv into provided buffers");
   CLI11_PARSE(app, argc, argv);
   tuning.uring_defer_taskrun = !no_defer;
   tuning.uring_recv_poll_first = !no_poll_first;
-  tuning.uring_msg_ring_wakeup = !no_msg_ring;
+  tuning.uring_msg_ring_wakeup = msg_ring;
   tuning.uring_multishot_recv = multishot;
 
   const auto kind = shoal::parse_reactor_backend_kind(backend);
