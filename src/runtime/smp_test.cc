@@ -227,6 +227,39 @@ TEST_P(SmpTest, AnIdleProcessUsesAlmostNoCpu) {
   EXPECT_LT(used, 0.05) << "4 idle shards used " << used << " s of CPU in 1 s";
 }
 
+// Without spinning every message finds its receiver asleep, so each one
+// needs a wake-up: eventfd on epoll, and both wake-up kinds on io_uring.
+TEST(SmpWakeupTest, SleepingShardsAreWokenByEveryWakeupKind) {
+  struct variant {
+    reactor_backend_kind kind;
+    bool msg_ring;
+  };
+  std::vector<variant> variants{{reactor_backend_kind::epoll, false}};
+  if (smp::backend_available(reactor_backend_kind::io_uring)) {
+    variants.push_back({reactor_backend_kind::io_uring, false});
+    variants.push_back({reactor_backend_kind::io_uring, true});
+  }
+  for (const variant& v : variants) {
+    smp_config config;
+    config.shards = 4;
+    config.backend = v.kind;
+    config.reactor.spin_before_sleep = std::chrono::nanoseconds(0);
+    config.reactor.uring_msg_ring_wakeup = v.msg_ring;
+    int sum = 0;
+    uint64_t sleeps = 0;
+    smp::run(config, [&]() -> task<int> {
+      for (int i = 0; i < 300; ++i) {
+        const unsigned to = 1 + static_cast<unsigned>(i) % 3;
+        sum += co_await submit_to(to, [] { return 1; });
+      }
+      sleeps = co_await submit_to(2, [] { return reactor::local().counters().sleeps; });
+      co_return 0;
+    });
+    EXPECT_EQ(sum, 300) << to_string(v.kind) << " msg_ring=" << v.msg_ring;
+    EXPECT_GT(sleeps, 50u) << "shard 2 should have slept between its messages";
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, SmpTest, ::testing::ValuesIn(available_backends()),
                          backend_name);
 
