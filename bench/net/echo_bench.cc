@@ -54,8 +54,8 @@ task<uint64_t> client(socket_address server, unsigned depth, uint64_t requests) 
 
 // Args: backend (0 epoll, 1 io_uring), connections, depth.
 void BM_Echo(benchmark::State& state) {
-  const auto backend = state.range(0) == 0 ? reactor_backend_kind::epoll
-                                           : reactor_backend_kind::io_uring;
+  const auto backend =
+      state.range(0) == 0 ? reactor_backend_kind::epoll : reactor_backend_kind::io_uring;
   const unsigned connections = static_cast<unsigned>(state.range(1));
   const unsigned depth = static_cast<unsigned>(state.range(2));
   const uint64_t per_connection = 400'000 / connections;
@@ -66,8 +66,8 @@ void BM_Echo(benchmark::State& state) {
     config.backend = backend;
     smp::run(config, [&]() -> task<int> {
       socket_address server = co_await submit_to(1, [] {
-        auto listener = std::make_unique<tcp_listener>(
-            tcp_listener::listen(socket_address::loopback(0)));
+        auto listener =
+            std::make_unique<tcp_listener>(tcp_listener::listen(socket_address::loopback(0)));
         socket_address address = listener->local_address();
         spawn(accept_all(std::move(listener)));
         return address;

@@ -102,8 +102,8 @@ void BM_CrossShardRoundTripWithWakeups(benchmark::State& state) {
   reactor_options options;
   options.spin_before_sleep = std::chrono::nanoseconds(0);
   options.uring_msg_ring_wakeup = state.range(0) == 1;
-  const auto backend = state.range(0) == 0 ? reactor_backend_kind::epoll
-                                           : reactor_backend_kind::io_uring;
+  const auto backend =
+      state.range(0) == 0 ? reactor_backend_kind::epoll : reactor_backend_kind::io_uring;
   on_shards(
       2, backend,
       [&]() -> task<void> {

@@ -89,7 +89,8 @@ std::optional<socket_address> socket_address::parse_host(std::string_view host, 
 }
 
 std::optional<socket_address> socket_address::parse(std::string_view text) {
-  if (text.starts_with("unix:")) text.remove_prefix(5);
+  if (text.starts_with("unix:"))
+    text.remove_prefix(5);
   else if (!text.starts_with("/")) {
     std::string_view host;
     std::string_view port;

@@ -300,9 +300,7 @@ TEST_P(SocketTest, ScatterGatherSendDeliversEveryByteInOrder) {
     tcp_listener listener = tcp_listener::listen(socket_address::loopback(0));
     io_result<connected_socket> c = co_await connect(listener.local_address());
     io_result<accept_result> a = co_await listener.accept();
-    auto sender = [&]() -> task<void> {
-      sent = *(co_await c->send(std::span<const iovec>(iov)));
-    };
+    auto sender = [&]() -> task<void> { sent = *(co_await c->send(std::span<const iovec>(iov))); };
     auto reader = [&]() -> task<void> {
       std::array<char, 3000> buffer;
       while (received.size() < expected.size()) {
@@ -348,7 +346,8 @@ TEST_P(SocketTest, ListeningOnABusyAddressThrowsNamingTheCall) {
 
 TEST_P(SocketTest, UnixSocketListenerAppliesPermissionsAndEchoes) {
   const std::string path = "/tmp/shoal-net-test-" + std::to_string(::getpid()) + "-" +
-                           std::to_string(GetParam().multishot_recv) + to_string(GetParam().kind) + ".sock";
+                           std::to_string(GetParam().multishot_recv) + to_string(GetParam().kind) +
+                           ".sock";
   bool ok = false;
   mode_t mode = 0;
   run_on_shards(1, GetParam(), [&]() -> task<void> {
@@ -371,7 +370,9 @@ TEST_P(SocketTest, AcceptedFdCanBeHandedToAnotherShard) {
   bool ok = false;
   run_on_shards(2, GetParam(), [&]() -> task<void> {
     tcp_listener listener = tcp_listener::listen(socket_address::loopback(0));
-    auto client = [&]() -> task<void> { ok = co_await echo_round_trips(listener.local_address(), 5); };
+    auto client = [&]() -> task<void> {
+      ok = co_await echo_round_trips(listener.local_address(), 5);
+    };
     auto server = [&]() -> task<void> {
       io_result<accept_result> a = co_await listener.accept();
       const int fd = a->socket.release_fd();

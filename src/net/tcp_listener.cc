@@ -57,8 +57,7 @@ tcp_listener tcp_listener::listen(const socket_address& address, const listen_op
     if (::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0) {
       fail(fd, "setsockopt(SO_REUSEADDR)", address);
     }
-    if (options.reuse_port &&
-        ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) < 0) {
+    if (options.reuse_port && ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) < 0) {
       fail(fd, "setsockopt(SO_REUSEPORT)", address);
     }
     if (::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0) {

@@ -46,8 +46,7 @@ struct accept_result {
 // The awaitable returned by tcp_listener::accept(): io_result<accept_result>.
 class listener_accept_awaitable {
  public:
-  explicit listener_accept_awaitable(pollable_fd& listener) noexcept
-      : inner_(listener.accept()) {}
+  explicit listener_accept_awaitable(pollable_fd& listener) noexcept : inner_(listener.accept()) {}
   bool await_ready() noexcept { return inner_.await_ready(); }
   void await_suspend(std::coroutine_handle<> waiter) noexcept { inner_.await_suspend(waiter); }
   io_result<accept_result> await_resume() noexcept;

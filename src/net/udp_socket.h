@@ -39,8 +39,8 @@ class recv_from_awaitable {
   io_result<recv_from_result> await_resume() noexcept {
     io_result<size_t> n = inner_.await_resume();
     if (!n.ok()) return n.error();
-    return recv_from_result{*n, socket_address(reinterpret_cast<const sockaddr*>(&peer_),
-                                               msg_.msg_namelen)};
+    return recv_from_result{
+        *n, socket_address(reinterpret_cast<const sockaddr*>(&peer_), msg_.msg_namelen)};
   }
 
  private:

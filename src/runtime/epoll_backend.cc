@@ -281,14 +281,12 @@ void epoll_backend::poll(bool block, time_point deadline) {
     n = ::epoll_wait(epoll_fd_, events_.data(), static_cast<int>(events_.size()), -1);
   } else {
     const auto wait = deadline - std::chrono::steady_clock::now();
-    const int64_t ns = wait.count() > 0
-                           ? std::chrono::duration_cast<std::chrono::nanoseconds>(wait).count()
-                           : 0;
+    const int64_t ns =
+        wait.count() > 0 ? std::chrono::duration_cast<std::chrono::nanoseconds>(wait).count() : 0;
     n = -1;
     if (have_pwait2_) {
       timespec ts{static_cast<time_t>(ns / 1000000000), static_cast<long>(ns % 1000000000)};
-      n = ::epoll_pwait2(epoll_fd_, events_.data(), static_cast<int>(events_.size()), &ts,
-                         nullptr);
+      n = ::epoll_pwait2(epoll_fd_, events_.data(), static_cast<int>(events_.size()), &ts, nullptr);
       if (n < 0 && errno == ENOSYS) have_pwait2_ = false;
     }
     if (!have_pwait2_) {

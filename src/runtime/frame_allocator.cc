@@ -8,10 +8,11 @@
 // Sizes are rounded up to 64 bytes; frames above 4 KiB go straight to
 // operator new. Each thread keeps at most 4 MiB cached. Under sanitizers the
 // cache is bypassed so that ASan sees every use-after-free of a frame.
+#include "runtime/frame_allocator.h"
+
 #include <cstddef>
 #include <new>
 
-#include "runtime/frame_allocator.h"
 #include "runtime/task.h"
 
 namespace shoal::detail {

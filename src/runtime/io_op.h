@@ -75,7 +75,8 @@ struct io_op {
 };
 
 struct recv_op : io_op {  // io_kind::recv and io_kind::read
-  recv_op(io_kind k, fd_state* state, char* b, size_t n) noexcept : io_op(k, state), buf(b), len(n) {}
+  recv_op(io_kind k, fd_state* state, char* b, size_t n) noexcept
+      : io_op(k, state), buf(b), len(n) {}
   char* buf;
   size_t len;
 };

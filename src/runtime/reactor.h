@@ -37,11 +37,11 @@ class reactor {
 
   // Counters for tests and benchmarks; plain fields written by this shard.
   struct stats {
-    uint64_t turns = 0;         // loop iterations
-    uint64_t tasks_run = 0;     // coroutine resumptions from the ready queue
-    uint64_t sleeps = 0;        // times the shard blocked in the kernel
-    uint64_t io_polls = 0;      // non-blocking backend polls
-    uint64_t messages_in = 0;   // cross-shard messages processed
+    uint64_t turns = 0;        // loop iterations
+    uint64_t tasks_run = 0;    // coroutine resumptions from the ready queue
+    uint64_t sleeps = 0;       // times the shard blocked in the kernel
+    uint64_t io_polls = 0;     // non-blocking backend polls
+    uint64_t messages_in = 0;  // cross-shard messages processed
   };
 
   // This shard's reactor. Requires: called on a shard thread.

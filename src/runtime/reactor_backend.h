@@ -66,7 +66,7 @@ class reactor_backend {
 // Creates a backend; throws std::system_error if the kernel refuses.
 std::unique_ptr<reactor_backend> make_epoll_backend(ready_queue& ready);
 std::unique_ptr<reactor_backend> make_uring_backend(ready_queue& ready,
-                                                   const reactor_options& options);
+                                                    const reactor_options& options);
 
 }  // namespace detail
 }  // namespace shoal

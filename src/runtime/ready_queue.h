@@ -14,7 +14,8 @@ namespace shoal::detail {
 
 class ready_queue {
  public:
-  ready_queue() : slots_(std::make_unique<std::coroutine_handle<>[]>(k_initial)), mask_(k_initial - 1) {}
+  ready_queue()
+      : slots_(std::make_unique<std::coroutine_handle<>[]>(k_initial)), mask_(k_initial - 1) {}
 
   bool empty() const noexcept { return size_ == 0; }
   size_t size() const noexcept { return size_; }

@@ -48,7 +48,8 @@ class sharded {
     std::vector<task<void>> starts;
     starts.reserve(n);
     for (unsigned s = 0; s < n; ++s) {
-      starts.push_back(submit_to(s, [this, s, args...] { slots_[s].instance = new Service(args...); }));
+      starts.push_back(
+          submit_to(s, [this, s, args...] { slots_[s].instance = new Service(args...); }));
     }
     std::exception_ptr error;
     try {
@@ -77,7 +78,8 @@ class sharded {
     if constexpr (has_stop) {
       std::vector<task<void>> stops;
       stops.reserve(n);
-      for (unsigned s = 0; s < n; ++s) stops.push_back(submit_to(s, [this, s] { return stop_one(s); }));
+      for (unsigned s = 0; s < n; ++s)
+        stops.push_back(submit_to(s, [this, s] { return stop_one(s); }));
       try {
         co_await when_all(std::move(stops));
       } catch (...) {
@@ -102,11 +104,9 @@ class sharded {
 
   // Runs fn(instance) on `shard`; returns its result (fn may return R or task<R>).
   template <typename F>
-  auto invoke_on(unsigned shard, F fn)
-      -> task<unwrap_task_t<std::invoke_result_t<F&, Service&>>> {
-    return submit_to(shard, [this, shard, fn = std::move(fn)]() mutable {
-      return fn(*slots_[shard].instance);
-    });
+  auto invoke_on(unsigned shard, F fn) -> task<unwrap_task_t<std::invoke_result_t<F&, Service&>>> {
+    return submit_to(
+        shard, [this, shard, fn = std::move(fn)]() mutable { return fn(*slots_[shard].instance); });
   }
 
   // Runs a copy of fn(instance) on every shard concurrently and waits for
@@ -141,7 +141,7 @@ class sharded {
     Service* instance = nullptr;
   };
 
-  static constexpr bool has_stop = requires(Service& s) { s.stop(); };
+  static constexpr bool has_stop = requires(Service & s) { s.stop(); };
 
   task<void> stop_one(unsigned s) {
     Service* instance = slots_[s].instance;
@@ -156,9 +156,8 @@ class sharded {
   template <typename F>
   task<void> invoke_discarding(unsigned shard, F fn) {
     if constexpr (is_task_v<std::invoke_result_t<F&, Service&>>) {
-      co_await invoke_on(shard, [fn = std::move(fn)](Service& s) mutable -> task<void> {
-        co_await fn(s);
-      });
+      co_await invoke_on(
+          shard, [fn = std::move(fn)](Service& s) mutable -> task<void> { co_await fn(s); });
     } else {
       co_await invoke_on(shard, [fn = std::move(fn)](Service& s) mutable { (void)fn(s); });
     }

@@ -113,7 +113,8 @@ reactor_backend_kind resolve_backend(reactor_backend_kind wanted, const reactor_
   if (wanted == reactor_backend_kind::automatic) wanted = smp::default_backend();
   if (wanted == reactor_backend_kind::epoll) return wanted;
   if (uring_allowed(options)) return reactor_backend_kind::io_uring;
-  std::fprintf(stderr, "shoal: io_uring is not available here (refused by the kernel); using epoll\n");
+  std::fprintf(stderr,
+               "shoal: io_uring is not available here (refused by the kernel); using epoll\n");
   return reactor_backend_kind::epoll;
 }
 

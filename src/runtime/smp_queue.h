@@ -62,9 +62,7 @@ class smp_queue {
 
   // Consumer: true if published messages wait (a sequentially consistent
   // load: part of the sleep protocol, see smp_queues::try_sleep).
-  bool has_published() const noexcept {
-    return tail_.load(std::memory_order_seq_cst) != read_;
-  }
+  bool has_published() const noexcept { return tail_.load(std::memory_order_seq_cst) != read_; }
   // Consumer: calls fn(message) for each published message, in order.
   template <typename Fn>
   size_t consume(Fn&& fn) {

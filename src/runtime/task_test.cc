@@ -189,7 +189,8 @@ TEST(YieldTest, YieldInterleavesReadyTasks) {
 TEST(WhenAllTest, TupleFormReturnsEachResultAndMonostateForVoid) {
   std::tuple<int, std::monostate, int> got;
   run_one([&]() -> task<void> {
-    got = co_await when_all(answer(), []() -> task<void> { co_return; }(), add(1, 2));
+    got = co_await when_all(
+        answer(), []() -> task<void> { co_return; }(), add(1, 2));
   });
   EXPECT_EQ(std::get<0>(got), 42);
   EXPECT_EQ(std::get<2>(got), 3);

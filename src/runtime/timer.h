@@ -26,7 +26,7 @@
 namespace shoal {
 
 namespace detail {
-timer_set& local_timers() noexcept;                   // this shard's set (reactor.cc)
+timer_set& local_timers() noexcept;                           // this shard's set (reactor.cc)
 std::chrono::steady_clock::time_point cached_now() noexcept;  // reactor::now()
 }  // namespace detail
 

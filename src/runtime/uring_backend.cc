@@ -44,12 +44,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <cstdlib>
-#include <cstring>
-
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <system_error>
 
 #include "base/assert.h"
@@ -89,7 +88,7 @@ bool try_setup(io_uring& ring, unsigned entries, unsigned flags) {
 }  // namespace
 
 std::unique_ptr<reactor_backend> make_uring_backend(ready_queue& ready,
-                                                   const reactor_options& options) {
+                                                    const reactor_options& options) {
   return std::make_unique<uring_backend>(ready, options);
 }
 
@@ -99,8 +98,7 @@ uring_backend::uring_backend(ready_queue& ready, const reactor_options& options)
   if (options.uring_defer_taskrun &&
       try_setup(ring_, entries, IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN)) {
     defer_taskrun_ = true;
-  } else if (!try_setup(ring_, entries,
-                        IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_COOP_TASKRUN) &&
+  } else if (!try_setup(ring_, entries, IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_COOP_TASKRUN) &&
              !try_setup(ring_, entries, IORING_SETUP_COOP_TASKRUN) &&
              !try_setup(ring_, entries, 0)) {
     throw std::system_error(EINVAL, std::system_category(), "io_uring_setup");
@@ -109,12 +107,13 @@ uring_backend::uring_backend(ready_queue& ready, const reactor_options& options)
   io_uring_probe* probe = io_uring_get_probe_ring(&ring_);
   bool complete = probe != nullptr;
   if (probe != nullptr) {
-    for (int op : {IORING_OP_RECV, IORING_OP_SEND, IORING_OP_SENDMSG, IORING_OP_RECVMSG,
-                   IORING_OP_ACCEPT, IORING_OP_CONNECT, IORING_OP_READ, IORING_OP_CLOSE,
-                   IORING_OP_ASYNC_CANCEL}) {
+    for (int op :
+         {IORING_OP_RECV, IORING_OP_SEND, IORING_OP_SENDMSG, IORING_OP_RECVMSG, IORING_OP_ACCEPT,
+          IORING_OP_CONNECT, IORING_OP_READ, IORING_OP_CLOSE, IORING_OP_ASYNC_CANCEL}) {
       complete = complete && io_uring_opcode_supported(probe, op);
     }
-    msg_ring_ = options.uring_msg_ring_wakeup && io_uring_opcode_supported(probe, IORING_OP_MSG_RING);
+    msg_ring_ =
+        options.uring_msg_ring_wakeup && io_uring_opcode_supported(probe, IORING_OP_MSG_RING);
     io_uring_free_probe(probe);
   }
   if (!complete) {
@@ -148,8 +147,8 @@ void uring_backend::setup_provided_buffers(const reactor_options& options) noexc
   const unsigned size = options.uring_recv_buffer_size;
   if (count == 0 || (count & (count - 1)) != 0 || count > 32768 || size == 0) return;
   const size_t ring_bytes = count * sizeof(io_uring_buf);
-  void* ring = ::mmap(nullptr, ring_bytes, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE,
-                      -1, 0);
+  void* ring =
+      ::mmap(nullptr, ring_bytes, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
   if (ring == MAP_FAILED) return;
   io_uring_buf_reg reg{};
   reg.ring_addr = reinterpret_cast<uintptr_t>(ring);
@@ -531,9 +530,8 @@ void uring_backend::poll(bool block, time_point deadline) {
     rc = io_uring_submit_and_wait(&ring_, 1);
   } else {
     const auto wait = deadline - std::chrono::steady_clock::now();
-    const int64_t ns = wait.count() > 0
-                           ? std::chrono::duration_cast<std::chrono::nanoseconds>(wait).count()
-                           : 0;
+    const int64_t ns =
+        wait.count() > 0 ? std::chrono::duration_cast<std::chrono::nanoseconds>(wait).count() : 0;
     __kernel_timespec ts{ns / 1000000000, ns % 1000000000};
     io_uring_cqe* cqe = nullptr;
     rc = io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, &ts, nullptr);

@@ -20,10 +20,10 @@ namespace shoal::detail {
 // multishot receive bookkeeping (see uring_backend.cc, "Multishot receive").
 struct uring_fd_state : fd_state {
   static constexpr uint16_t k_no_buffer = 0xffff;
-  bool multishot = false;      // a multishot recv is armed on this fd
-  bool orphaned = false;       // closed or released while armed: its last completion frees it
-  bool reader_parked = false;  // `reader` waits for multishot data (no entry of its own)
-  int end = 1;                 // 1 open; 0 end of stream received; < 0 -errno to report
+  bool multishot = false;       // a multishot recv is armed on this fd
+  bool orphaned = false;        // closed or released while armed: its last completion frees it
+  bool reader_parked = false;   // `reader` waits for multishot data (no entry of its own)
+  int end = 1;                  // 1 open; 0 end of stream received; < 0 -errno to report
   uint16_t head = k_no_buffer;  // received buffers not yet copied out, oldest first
   uint16_t tail = k_no_buffer;
   uint32_t head_offset = 0;  // bytes of `head` already copied out
@@ -78,13 +78,13 @@ class uring_backend final : public reactor_backend {
   ready_queue& ready_;
   int wake_fd_ = -1;
   uint64_t wake_buf_ = 0;
-  size_t ops_in_flight_ = 0;   // io_ops between submit and completion
-  size_t cqes_expected_ = 0;   // every submitted entry that will post a completion
+  size_t ops_in_flight_ = 0;  // io_ops between submit and completion
+  size_t cqes_expected_ = 0;  // every submitted entry that will post a completion
   bool defer_taskrun_ = false;
   bool msg_ring_ = false;
   bool poll_first_ = true;
-  bool draining_ = false;      // quiesce(): collect completions, resume nothing
-  bool quiesced_ = false;      // after quiesce(): close fds directly
+  bool draining_ = false;  // quiesce(): collect completions, resume nothing
+  bool quiesced_ = false;  // after quiesce(): close fds directly
 
   // Provided buffers for multishot receive (null when off or refused).
   io_uring_buf_ring* buf_ring_ = nullptr;

@@ -61,9 +61,7 @@ class when_all_runner {
  public:
   struct promise_type {
     static void* operator new(std::size_t size) { return allocate_frame(size); }
-    static void operator delete(void* frame, std::size_t size) noexcept {
-      free_frame(frame, size);
-    }
+    static void operator delete(void* frame, std::size_t size) noexcept { free_frame(frame, size); }
     when_all_runner get_return_object() noexcept {
       return when_all_runner{std::coroutine_handle<promise_type>::from_promise(*this)};
     }
@@ -149,7 +147,8 @@ task<std::tuple<detail::nonvoid_t<T>...>> when_all(task<T>... tasks) {
   auto runners = [&]<std::size_t... I>(std::index_sequence<I...>) {
     return std::array<detail::when_all_runner, sizeof...(T)>{
         detail::run_when_all_child(std::move(tasks), std::get<I>(slots), latch)...};
-  }(std::index_sequence_for<T...>{});
+  }
+  (std::index_sequence_for<T...>{});
   co_await detail::when_all_awaiter(latch, runners);
   if (latch.first_error) std::rethrow_exception(latch.first_error);
   co_return std::apply(
@@ -158,8 +157,7 @@ task<std::tuple<detail::nonvoid_t<T>...>> when_all(task<T>... tasks) {
 }
 
 template <typename T>
-  requires(!std::is_void_v<T>)
-task<std::vector<T>> when_all(std::vector<task<T>> tasks) {
+requires(!std::is_void_v<T>) task<std::vector<T>> when_all(std::vector<task<T>> tasks) {
   detail::when_all_latch latch(tasks.size());
   std::vector<std::optional<T>> slots(tasks.size());
   std::vector<detail::when_all_runner> runners;

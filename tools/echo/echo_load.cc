@@ -9,7 +9,6 @@
 //
 //   shoal_echo_load --address 127.0.0.1:7000 --connections 50 --depth 1 --requests 200000
 #include <CLI/CLI.hpp>
-
 #include <chrono>
 #include <cstdio>
 #include <string>

@@ -10,7 +10,6 @@
 //
 //   shoal_echo --port 7000 --shards 2 --backend io_uring
 #include <CLI/CLI.hpp>
-
 #include <array>
 #include <coroutine>
 #include <cstdio>
