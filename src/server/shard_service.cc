@@ -1,6 +1,7 @@
 // Per-shard server state and its background timers.
 #include "server/shard_service.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "runtime/smp.h"
@@ -22,7 +23,10 @@ constexpr size_t k_maintenance_budget = 500;
 
 shoal::cache_config shard_cache_config(const server_context& context, unsigned shard) {
   shoal::cache_config c;
-  c.memory_limit = shard_memory_limit(context.cfg.cache, shard, context.shard_count);
+  // A shard's store needs a minimum to hold its index and one segment; a tiny
+  // -m split over many shards is rounded up to it (docs/protocol.md).
+  c.memory_limit = std::max<size_t>(shard_memory_limit(context.cfg.cache, shard, context.shard_count),
+                                    k_min_memory_limit);
   c.max_item_size = context.cfg.cache.max_item_size;
   c.evictions = context.cfg.cache.evictions;
   c.cas_enabled = context.cfg.cache.cas_enabled;
