@@ -211,6 +211,10 @@ bool epoll_backend::attempt(io_op& op) noexcept {
           s.writable = false;
           return false;
         }
+        if (errno == EAGAIN) {  // unix socket, backlog full: no edge will come; caller retries
+          op.result = -EAGAIN;
+          return true;
+        }
         break;
       }
     }

@@ -482,7 +482,9 @@ void uring_backend::handle(const io_uring_cqe& cqe) noexcept {
     finish(op, -ECANCELED);
     return;
   }
-  if (res == -EAGAIN || res == -EINTR) {  // some kernels report these for O_NONBLOCK fds
+  if ((res == -EAGAIN || res == -EINTR) && op.kind != io_kind::connect) {
+    // some kernels report these for O_NONBLOCK fds; a unix connect with a
+    // full backlog says EAGAIN too, and that one is the caller's to retry
     prepare(op);
     return;
   }
