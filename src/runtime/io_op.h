@@ -64,7 +64,10 @@ struct io_op {
   io_op(io_kind k, fd_state* state) noexcept : kind(k), fd(state) {}
   io_op(const io_op&) = delete;
   io_op& operator=(const io_op&) = delete;
-  ~io_op();  // if still pending (only when a frame is destroyed at shutdown), unregisters
+  ~io_op() {
+    if (pending) [[unlikely]] forget();  // only when a frame is destroyed at shutdown
+  }
+  void forget() noexcept;
 
   io_kind kind;
   bool pending = false;   // between submit() and completion

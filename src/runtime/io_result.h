@@ -7,11 +7,14 @@
 //   size_t n = *r;
 //
 // Comparing error() with a std::errc value works (system errors map onto the
-// generic ones).
+// generic ones). Only system (errno) errors are carried: a result stores the
+// errno value and builds the std::error_code when asked, so a successful
+// result costs no call into the standard library.
 #pragma once
 
 #include <cerrno>
 #include <system_error>
+#include <type_traits>
 #include <utility>
 
 #include "base/assert.h"
@@ -27,12 +30,19 @@ class [[nodiscard]] io_result {
  public:
   io_result(T value) noexcept(std::is_nothrow_move_constructible_v<T>)  // NOLINT: implicit
       : value_(std::move(value)) {}
-  io_result(std::error_code error) noexcept : error_(error) {}  // NOLINT: implicit
-  static io_result from_errno(int error) noexcept { return io_result(errno_code(error)); }
+  // Requires: a system_category (errno) error.
+  io_result(std::error_code error) noexcept : error_(error.value()) {}  // NOLINT: implicit
+  static io_result from_errno(int error) noexcept {
+    io_result r{std::error_code()};
+    r.error_ = error;
+    return r;
+  }
 
-  bool ok() const noexcept { return !error_; }
+  bool ok() const noexcept { return error_ == 0; }
   explicit operator bool() const noexcept { return ok(); }
-  std::error_code error() const noexcept { return error_; }
+  std::error_code error() const noexcept {
+    return error_ == 0 ? std::error_code() : errno_code(error_);
+  }
 
   // Requires ok().
   T& value() & noexcept {
@@ -55,22 +65,29 @@ class [[nodiscard]] io_result {
 
  private:
   T value_{};
-  std::error_code error_;
+  int error_ = 0;  // errno, 0 = success
 };
 
 template <>
 class [[nodiscard]] io_result<void> {
  public:
   io_result() noexcept = default;
-  io_result(std::error_code error) noexcept : error_(error) {}  // NOLINT: implicit
-  static io_result from_errno(int error) noexcept { return io_result(errno_code(error)); }
+  // Requires: a system_category (errno) error.
+  io_result(std::error_code error) noexcept : error_(error.value()) {}  // NOLINT: implicit
+  static io_result from_errno(int error) noexcept {
+    io_result r;
+    r.error_ = error;
+    return r;
+  }
 
-  bool ok() const noexcept { return !error_; }
+  bool ok() const noexcept { return error_ == 0; }
   explicit operator bool() const noexcept { return ok(); }
-  std::error_code error() const noexcept { return error_; }
+  std::error_code error() const noexcept {
+    return error_ == 0 ? std::error_code() : errno_code(error_);
+  }
 
  private:
-  std::error_code error_;
+  int error_ = 0;
 };
 
 }  // namespace shoal

@@ -25,8 +25,8 @@ std::optional<reactor_backend_kind> parse_reactor_backend_kind(std::string_view 
 
 namespace detail {
 
-io_op::~io_op() {
-  if (pending && fd != nullptr) fd->backend->forget(*this);
+void io_op::forget() noexcept {
+  if (fd != nullptr) fd->backend->forget(*this);
 }
 
 }  // namespace detail
