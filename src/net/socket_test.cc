@@ -365,6 +365,24 @@ TEST_P(SocketTest, UnixSocketListenerAppliesPermissionsAndEchoes) {
   EXPECT_NE(::access(path.c_str(), F_OK), 0) << "close() removes the socket file";
 }
 
+TEST_P(SocketTest, MovingAUnixListenerKeepsItsSocketFile) {
+  const std::string path = "/tmp/shoal-net-move-" + std::to_string(::getpid()) + "-" +
+                           std::to_string(GetParam().multishot_recv) + to_string(GetParam().kind) +
+                           ".sock";
+  bool present_after_move = false;
+  run_on_shards(1, GetParam(), [&]() -> task<void> {
+    tcp_listener moved;
+    {
+      tcp_listener original = tcp_listener::listen(socket_address::unix_path(path));
+      moved = std::move(original);
+    }  // the moved-from listener is destroyed here
+    present_after_move = ::access(path.c_str(), F_OK) == 0;
+    co_return;
+  });
+  EXPECT_TRUE(present_after_move);
+  EXPECT_NE(::access(path.c_str(), F_OK), 0) << "the owner removes it when it closes";
+}
+
 TEST_P(SocketTest, AcceptedFdCanBeHandedToAnotherShard) {
   unsigned served_on = 99;
   bool ok = false;
