@@ -371,11 +371,12 @@ TEST_P(SocketTest, MovingAUnixListenerKeepsItsSocketFile) {
                            ".sock";
   bool present_after_move = false;
   run_on_shards(1, GetParam(), [&]() -> task<void> {
-    tcp_listener moved;
+    tcp_listener assigned;
     {
       tcp_listener original = tcp_listener::listen(socket_address::unix_path(path));
-      moved = std::move(original);
-    }  // the moved-from listener is destroyed here
+      tcp_listener constructed(std::move(original));
+      assigned = std::move(constructed);
+    }  // both moved-from listeners are destroyed here
     present_after_move = ::access(path.c_str(), F_OK) == 0;
     co_return;
   });
