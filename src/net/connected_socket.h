@@ -32,7 +32,8 @@ class connected_socket {
   explicit connected_socket(pollable_fd fd) noexcept : fd_(std::move(fd)) {}
   // Takes ownership of a connected stream socket fd (e.g. from release_fd()
   // on another shard) and registers it with this shard. Makes it
-  // non-blocking. Throws std::system_error if registration fails.
+  // non-blocking. Throws std::system_error if registration fails, after
+  // closing the fd (do not close it again).
   static connected_socket adopt(int fd);
 
   connected_socket(connected_socket&&) noexcept = default;
