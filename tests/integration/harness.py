@@ -92,14 +92,25 @@ class Server:
         raise RuntimeError("server did not become ready")
 
     def stop(self):
-        if self.proc is None or self.proc.poll() is not None:
+        """Stops the server with SIGTERM. Raises if a sanitizer reported
+        anything, or if shoal did not exit cleanly (status 0)."""
+        if self.proc is None:
             return
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                raise RuntimeError("server did not stop within 20 s of SIGTERM")
+        output = self.output()
+        for marker in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
+                       "WARNING: ThreadSanitizer"):
+            if marker in output:
+                raise RuntimeError(f"sanitizer report from the server:\n{output[-4000:]}")
+        if self.target == "shoal" and self.proc.returncode not in (0, -signal.SIGTERM):
+            raise RuntimeError(f"server exited with status {self.proc.returncode}:\n{output[-2000:]}")
 
     def output(self):
         """What the server printed so far (stdout and stderr)."""
