@@ -20,18 +20,16 @@ bool is_storage(std::string_view command) {
          command == "prepend" || command == "cas";
 }
 
-// Splits off the next space-separated token of `line`.
+// Splits off the next space-separated token of `line` (a plain loop: the
+// generic find_first_not_of was a third of the server's user time).
 std::string_view next_token(std::string_view& line) {
-  const size_t start = line.find_first_not_of(' ');
-  if (start == std::string_view::npos) {
-    line = {};
-    return {};
-  }
-  line.remove_prefix(start);
-  const size_t end = line.find(' ');
-  const std::string_view token = line.substr(0, end);
-  line.remove_prefix(end == std::string_view::npos ? line.size() : end);
-  return token;
+  const char* p = line.data();
+  const char* end = p + line.size();
+  while (p < end && *p == ' ') ++p;
+  const char* start = p;
+  while (p < end && *p != ' ') ++p;
+  line = std::string_view(p, static_cast<size_t>(end - p));
+  return std::string_view(start, static_cast<size_t>(p - start));
 }
 
 }  // namespace
