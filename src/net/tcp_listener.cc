@@ -60,6 +60,12 @@ tcp_listener tcp_listener::listen(const socket_address& address, const listen_op
     if (options.reuse_port && ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) < 0) {
       fail(fd, "setsockopt(SO_REUSEPORT)", address);
     }
+    // An IPv6 listener takes IPv6 only, as memcached's do: "-l ::" does not
+    // also take IPv4, and "0.0.0.0" and "::" can both be bound on one port.
+    if (address.family() == AF_INET6 &&
+        ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) < 0) {
+      fail(fd, "setsockopt(IPV6_V6ONLY)", address);
+    }
     if (::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0) {
       fail(fd, "setsockopt(TCP_NODELAY)", address);
     }

@@ -1,6 +1,7 @@
 // Datagram socket setup; the operations are inline awaitables in the header.
 #include "net/udp_socket.h"
 
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -20,6 +21,10 @@ udp_socket udp_socket::bind(const socket_address& address, bool reuse_port) {
   };
   if (fd < 0) fail("socket");
   const int one = 1;
+  if (address.family() == AF_INET6 &&
+      ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) < 0) {
+    fail("setsockopt(IPV6_V6ONLY)");
+  }
   if (reuse_port && ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) < 0) {
     fail("setsockopt(SO_REUSEPORT)");
   }

@@ -137,8 +137,7 @@ task<void> network_service::accept_unix_loop(tcp_listener& listener, std::string
         socket = connected_socket::adopt(fd);
       } catch (const std::exception& e) {
         std::fprintf(stderr, "shoal: cannot adopt a unix connection: %s\n", e.what());
-        ::close(fd);
-        return;
+        return;  // adopt() closed the fd
       }
       spawn(serve_new_connection(shards->local(), std::move(socket), name, name));
     });
