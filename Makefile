@@ -4,6 +4,8 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS       ?= 2
 CMAKE_ARGS ?=
 PORT       ?= 11211
+# Like memcached, shoal refuses to run as root without -u: drop to nobody.
+RUN_USER   := $(if $(filter 0,$(shell id -u)),-u nobody,)
 
 .PHONY: all deps build run test test-asan test-tsan bench bench-compare format clean
 
@@ -17,7 +19,7 @@ build: deps
 	@cmake --build $(BUILD_DIR) -j$(JOBS)
 
 run: build
-	$(BUILD_DIR)/src/server/shoal -l 127.0.0.1 -p $(PORT)
+	$(BUILD_DIR)/src/server/shoal -l 127.0.0.1 -p $(PORT) $(RUN_USER)
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
@@ -34,6 +36,14 @@ bench: BUILD_TYPE = Release
 bench: BUILD_DIR = build-release
 bench: build
 	scripts/run_benchmarks.sh $(BUILD_DIR)
+
+# shoal against memcached on this machine, side by side (a long run: about
+# 20 minutes). BENCH_ARGS e.g. "--part all --runs 5"; see bench/compare/.
+bench-compare: BUILD_TYPE = Release
+bench-compare: BUILD_DIR = build-release
+bench-compare: build
+	@scripts/deps.sh python3-matplotlib valgrind strace
+	bench/compare/bench_compare.py --build $(BUILD_DIR) $(BENCH_ARGS)
 
 format:
 	@git ls-files '*.h' '*.cc' | xargs clang-format -i
