@@ -16,7 +16,10 @@ namespace {
 // The cache's background work (expiry sweep, cleaning ahead of need) runs in
 // small steps so that a step never delays requests by more than a few tens of
 // microseconds; at 200 steps a second that still visits 100K items a second.
+// When a step finds nothing to do the timer backs off, so that an idle server
+// sleeps instead of waking 200 times a second.
 constexpr auto k_maintenance_period = 5ms;
+constexpr auto k_idle_maintenance_period = 500ms;
 constexpr size_t k_maintenance_budget = 500;
 
 }  // namespace
@@ -40,7 +43,7 @@ shoal::cache_config shard_cache_config(const server_context& context, unsigned s
 shard_service::shard_service(server_context* context)
     : context_(context), store_(shard_cache_config(*context, this_shard_id())) {
   maintenance_.set_callback([this] { run_maintenance(); });
-  maintenance_.arm_periodic(k_maintenance_period);
+  maintenance_.arm(k_maintenance_period);
   if (context_->cfg.net.idle_timeout_seconds > 0) {
     idle_check_.set_callback([this] { close_idle_connections(); });
     idle_check_.arm_periodic(1s);
@@ -53,7 +56,8 @@ void shard_service::stop() {
 }
 
 void shard_service::run_maintenance() {
-  store_.do_maintenance(context_->now(), k_maintenance_budget);
+  const size_t work = store_.do_maintenance(context_->now(), k_maintenance_budget);
+  maintenance_.arm(work > 0 ? k_maintenance_period : k_idle_maintenance_period);
 }
 
 void shard_service::close_idle_connections() {

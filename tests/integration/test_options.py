@@ -111,6 +111,28 @@ class Shutdown(unittest.TestCase):
         self.assertIsNotNone(server.proc.wait(timeout=10))
 
 
+class Idle(unittest.TestCase):
+    def test_idle_server_uses_almost_no_cpu(self):
+        server = harness.Server(shards=3).start()
+        try:
+            c = server.connect()
+            c.call(b"set k 0 0 1\r\nx\r\n")  # a store with data, idle afterwards
+            time.sleep(1.5)
+
+            def cpu_ticks():
+                fields = open(f"/proc/{server.proc.pid}/stat").read().rsplit(")", 1)[1].split()
+                return int(fields[11]) + int(fields[12])  # utime + stime
+
+            hz = os.sysconf("SC_CLK_TCK")
+            before = cpu_ticks()
+            time.sleep(2.0)
+            used = (cpu_ticks() - before) / hz
+            self.assertLess(used, 0.05, f"idle server used {used:.3f} s of CPU in 2 s")
+            c.close()
+        finally:
+            server.stop()
+
+
 class FlagBehaviour(unittest.TestCase):
     def with_server(self, args, shards=2):
         server = harness.Server(shards=shards, args=args).start()
