@@ -26,6 +26,15 @@ concept reply_sink = requires(S& sink, const char* data, size_t size) {
   sink.append(data, size);
 };
 
+// A sink that can also lend its own memory: prepare(n) returns room for at
+// least n bytes at its end, commit(k) keeps the first k of them. Replies are
+// then formatted in place, with no staging copy.
+template <typename S>
+concept direct_sink = reply_sink<S> && requires(S& sink, size_t n) {
+  { sink.prepare(n) } -> std::same_as<char*>;
+  sink.commit(n);
+};
+
 // A std::string-backed sink for tests and tools (std::string itself also
 // models reply_sink).
 struct string_sink {
@@ -164,6 +173,21 @@ inline constexpr size_t inline_value_limit = 256;
 template <reply_sink Sink>
 void append_value(Sink& sink, std::string_view key, uint32_t flags, size_t bytes, const char* data,
                   const uint64_t* cas) {
+  if constexpr (direct_sink<Sink>) {
+    // Written in place: no staging buffer, one copy of the value.
+    if (data != nullptr && key.size() <= 250) [[likely]] {
+      char* const start = sink.prepare(6 + key.size() + max_value_tail + bytes + 2);
+      char* p = put(start, "VALUE ");
+      p = put(p, key);
+      p = format_value_tail(p, flags, bytes, cas);
+      if (bytes) std::memcpy(p, data, bytes);
+      p += bytes;
+      *p++ = '\r';
+      *p++ = '\n';
+      sink.commit(static_cast<size_t>(p - start));
+      return;
+    }
+  }
   char buf[6 + 250 + max_value_tail + inline_value_limit + 2];
   char* p = buf;
   if (key.size() <= 250) [[likely]] {

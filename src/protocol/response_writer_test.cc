@@ -180,5 +180,41 @@ TEST(ResponseWriterTest, LongLineIsWrittenWhole) {
   EXPECT_EQ(out, std::string(500, 'x') + "\r\n");
 }
 
+// A sink that lends its memory (prepare/commit), like the server's reply buffer.
+struct direct_string_sink {
+  std::string data;
+  size_t used = 0;
+  size_t appends = 0;
+  void append(const char* p, size_t n) {
+    data.resize(used);
+    data.append(p, n);
+    used += n;
+    ++appends;
+  }
+  char* prepare(size_t n) {
+    data.resize(used + n);
+    return data.data() + used;
+  }
+  void commit(size_t n) { used += n; }
+  std::string text() const { return data.substr(0, used); }
+};
+static_assert(direct_sink<direct_string_sink>);
+static_assert(!direct_sink<string_sink>);
+
+TEST(ResponseWriterTest, DirectSinkGetsTheSameBytesWrittenInPlace) {
+  for (size_t size : {size_t{0}, size_t{1}, size_t{100}, size_t{256}, size_t{257}, size_t{70000}}) {
+    const std::string value(size, 'v');
+    const uint64_t cas = 1234567890123ull;
+    string_sink staged;
+    direct_string_sink direct;
+    write_value(staged, "key", 42, value);
+    write_value(direct, "key", 42, value);
+    write_value(staged, "key", 7, value, cas);
+    write_value(direct, "key", 7, value, cas);
+    EXPECT_EQ(direct.text(), staged.data) << size;
+    EXPECT_EQ(direct.appends, 0u) << size;
+  }
+}
+
 }  // namespace
 }  // namespace shoal::protocol

@@ -90,6 +90,7 @@ void batch_executor::route(const key_op& op, cache_time now, bool discard) {
   close_local_fragment();
   remote_batch& batch = batches_[owner];
   const size_t index = batch.size();
+  if (index == 0) touched_.push_back(owner);
   batch.add(op);
   ++remote_ops_;
   remote_payload_ += op.key.size() + op.value.size();
@@ -121,13 +122,11 @@ struct remote_exchange {
 
 task<void> batch_executor::dispatch(cache_time now) {
   std::vector<task<remote_exchange>> calls;
-  std::vector<unsigned> targets;
+  calls.reserve(touched_.size());
   sharded<shard_service>* shards = shard_.context().shards;
-  for (unsigned s = 0; s < shard_count_; ++s) {
-    if (batches_[s].empty()) continue;
+  for (unsigned s : touched_) {
     ++shard_.counters().remote_batches;
     shard_.counters().remote_ops += batches_[s].size();
-    targets.push_back(s);
     calls.push_back(submit_to(
         s, [shards, now, exchange = remote_exchange{std::move(batches_[s]),
                                                     std::move(replies_[s])}]() mutable {
@@ -136,18 +135,25 @@ task<void> batch_executor::dispatch(cache_time now) {
         }));
   }
   std::vector<remote_exchange> results = co_await when_all(std::move(calls));
-  for (size_t i = 0; i < targets.size(); ++i) {
-    batches_[targets[i]] = std::move(results[i].batch);
-    replies_[targets[i]] = std::move(results[i].replies);
+  for (size_t i = 0; i < touched_.size(); ++i) {
+    batches_[touched_[i]] = std::move(results[i].batch);
+    replies_[touched_[i]] = std::move(results[i].replies);
   }
   remote_ops_ = 0;
   remote_payload_ = 0;
 }
 
 std::span<const iovec> batch_executor::gather() {
-  close_local_fragment();
   iov_.clear();
   gathered_bytes_ = 0;
+  if (fragments_.empty()) {  // nothing went to another shard: one buffer
+    if (!out_.empty()) {
+      iov_.push_back({out_.data(), out_.size()});
+      gathered_bytes_ = out_.size();
+    }
+    return iov_;
+  }
+  close_local_fragment();
   for (const fragment& f : fragments_) {
     const char* begin;
     size_t length;
@@ -171,10 +177,11 @@ void batch_executor::reset() {
   out_.clear();
   local_mark_ = 0;
   fragments_.clear();
-  for (unsigned s = 0; s < shard_count_; ++s) {
+  for (unsigned s : touched_) {
     batches_[s].clear();
     replies_[s].clear();
   }
+  touched_.clear();
   remote_ops_ = 0;
   remote_payload_ = 0;
   iov_.clear();

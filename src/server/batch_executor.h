@@ -98,6 +98,7 @@ class batch_executor {
   std::vector<fragment> fragments_;
   std::vector<remote_batch> batches_;   // per destination shard
   std::vector<remote_replies> replies_;  // per destination shard
+  std::vector<unsigned> touched_;        // shards whose batch is not empty, in first-use order
   size_t remote_ops_ = 0;
   size_t remote_payload_ = 0;
   std::vector<iovec> iov_;

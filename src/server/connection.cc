@@ -19,6 +19,10 @@ using protocol::parse_status;
 
 namespace {
 
+std::span<const char> bytes_of(const iovec& v) {
+  return {static_cast<const char*>(v.iov_base), v.iov_len};
+}
+
 // A batch is sent early once its replies pass this size, so that a pipeline
 // of big gets does not pile up a huge reply before the first byte leaves.
 constexpr size_t k_flush_threshold = 256 * 1024;
@@ -60,11 +64,17 @@ void connection::log_request(std::string_view input, size_t used) const {
                line.data());
 }
 
+// The hot path is one coroutine: recv, run every complete command
+// synchronously (run_commands), send. Only what must wait (another shard's
+// reply, an admin command, an early flush) leaves the synchronous loop, so a
+// batch of local commands costs one recv and one send and no extra task.
 task<void> connection::serve() {
-  const int verbosity = shard_.context().verbosity.load(std::memory_order_relaxed);
   const int fd = socket_.fd();
-  if (verbosity > 0) std::fprintf(stderr, "<%d new client connection on shard %u\n", fd, this_shard_id());
-  while (socket_.is_open()) {
+  if (shard_.context().verbosity.load(std::memory_order_relaxed) > 0) {
+    std::fprintf(stderr, "<%d new client connection on shard %u\n", fd, this_shard_id());
+  }
+  bool open = true;
+  while (open && socket_.is_open()) {
     state_ = state::waiting;
     std::span<char> space = in_.writable(parser_.needed());
     io_result<size_t> got = co_await socket_.recv(space);
@@ -72,7 +82,42 @@ task<void> connection::serve() {
     in_.commit(*got);
     shard_.counters().bytes_read += *got;
     state_ = state::parsing;
-    if (!co_await process()) break;
+    const cache_time now = shard_.context().now();
+    last_active_ = now;
+    uint32_t since_yield = 0;
+    for (step next = run_commands(now, since_yield); next != step::need_more;
+         next = run_commands(now, since_yield)) {
+      if (next == step::close) {
+        open = false;
+        break;
+      }
+      if (!co_await flush()) {
+        open = false;
+        break;
+      }
+      if (next == step::special && !co_await run_special(cmd_)) {
+        open = false;
+        break;
+      }
+      if (next == step::yield) {
+        // memcached's -R: let the shard's other connections run.
+        since_yield = 0;
+        ++shard_.counters().conn_yields;
+        co_await yield();
+      }
+    }
+    // The end of the batch: its replies leave in one send.
+    if (!exec_.has_output()) continue;
+    if (exec_.has_remote()) co_await exec_.dispatch(now);
+    std::span<const iovec> replies = exec_.gather();
+    if (replies.empty()) {  // only noreply commands
+      exec_.reset();
+      continue;
+    }
+    // The common batch is one buffer: a plain send, no msghdr.
+    const bool sent = replies.size() == 1 ? send_gathered(co_await socket_.send(bytes_of(replies[0])))
+                                          : send_gathered(co_await socket_.send(replies));
+    if (!sent) break;
   }
   socket_.close();
   if (shard_.context().verbosity.load(std::memory_order_relaxed) > 0) {
@@ -86,60 +131,49 @@ void connection::drop_swallowed() {
   swallow_ -= n;
 }
 
-task<bool> connection::process() {
-  const cache_time now = shard_.context().now();
-  last_active_ = now;
-  const uint32_t per_event = std::max<uint32_t>(1, shard_.context().cfg.net.reqs_per_event);
-  uint32_t since_yield = 0;
+connection::step connection::run_commands(cache_time now, uint32_t& since_yield) {
+  const uint32_t per_event = shard_.context().cfg.net.reqs_per_event;
   while (true) {
     if (swallow_ > 0) drop_swallowed();
     const std::string_view input = in_.unread();
-    if (input.empty()) break;
+    if (input.empty()) return step::need_more;
     size_t used = 0;
     const parse_status status = authenticated_ ? parser_.parse(input, &used, &cmd_)
                                                : parser_.parse_unauthenticated(input, &used, &cmd_);
-    if (status == parse_status::need_more) break;
-    if (status == parse_status::close) {
-      co_await flush();
-      co_return false;
-    }
+    if (status == parse_status::need_more) return step::need_more;
+    if (status == parse_status::close) return step::close;
     if (shard_.context().verbosity.load(std::memory_order_relaxed) > 1) log_request(input, used);
     // The command's views stay valid: consume() only moves the start, and
     // nothing refills the buffer until this batch is done.
     in_.consume(used);
     if (cmd_.too_large) swallow_ = cmd_.swallow;
-    if (!exec_.try_execute(cmd_, now)) {
-      if (!co_await flush()) co_return false;
-      if (!co_await run_special(cmd_)) {
-        co_await flush();
-        co_return false;
-      }
-    }
-    if (++since_yield >= per_event) {
-      // memcached's -R: let the shard's other connections run.
-      since_yield = 0;
-      ++shard_.counters().conn_yields;
-      co_await yield();
-    }
-    if (exec_.pending_size() > k_flush_threshold && !co_await flush()) co_return false;
+    if (!exec_.try_execute(cmd_, now)) return step::special;
+    if (++since_yield >= per_event) return step::yield;
+    if (exec_.pending_size() > k_flush_threshold) return step::flush_early;
   }
-  co_return co_await flush();
+}
+
+// Accounts a finished send and readies the executor for the next batch.
+bool connection::send_gathered(const io_result<size_t>& sent) {
+  const size_t bytes = exec_.gathered_bytes();
+  exec_.reset();
+  if (!sent.ok()) return false;
+  shard_.counters().bytes_written += bytes;
+  return true;
 }
 
 task<bool> connection::flush() {
   if (!exec_.has_output()) co_return true;
   if (exec_.has_remote()) co_await exec_.dispatch(shard_.context().now());
-  std::span<const iovec> iov = exec_.gather();
-  const size_t bytes = exec_.gathered_bytes();
-  bool ok = true;
-  if (bytes > 0) {
-    state_ = state::writing;
-    io_result<size_t> sent = co_await socket_.send(iov);
-    ok = sent.ok();
-    if (ok) shard_.counters().bytes_written += bytes;
-    state_ = state::parsing;
+  std::span<const iovec> replies = exec_.gather();
+  if (replies.empty()) {
+    exec_.reset();
+    co_return true;
   }
-  exec_.reset();
+  state_ = state::writing;
+  const bool ok = replies.size() == 1 ? send_gathered(co_await socket_.send(bytes_of(replies[0])))
+                                       : send_gathered(co_await socket_.send(replies));
+  state_ = state::parsing;
   co_return ok;
 }
 

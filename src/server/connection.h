@@ -50,10 +50,21 @@ class connection : public intrusive_list_hook {
  private:
   enum class state : uint8_t { waiting, parsing, writing, closing };
 
-  // Parses and runs everything complete in the input; false: close.
-  task<bool> process();
+  // Why run_commands() stopped.
+  enum class step : uint8_t {
+    need_more,    // the input holds no complete command: send, then read
+    special,      // cmd_ needs run_special(), after what came before is sent
+    yield,        // -R commands ran: let other connections run
+    flush_early,  // the replies so far are big: send them before going on
+    close,        // memcached closes here without a reply
+  };
+
+  // Parses and runs commands from the input until one of the steps above.
+  // Synchronous: local keys run at once, remote ones are queued.
+  step run_commands(cache_time now, uint32_t& since_yield);
   // Sends everything the batch has so far; false: the socket failed.
   task<bool> flush();
+  bool send_gathered(const io_result<size_t>& sent);
   // Runs a command batch_executor does not; false: close the connection.
   task<bool> run_special(const protocol::command& cmd);
   void drop_swallowed();
