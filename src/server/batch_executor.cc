@@ -5,7 +5,6 @@
 #include "base/hash.h"
 #include "protocol/response_writer.h"
 #include "runtime/smp.h"
-#include "runtime/when_all.h"
 #include "server/key_op_executor.h"
 #include "server/shard_service.h"
 
@@ -18,8 +17,11 @@ batch_executor::batch_executor(shard_service& shard)
       self_(this_shard_id()),
       shard_count_(shard.context().shard_count),
       hash_seed_(shard.context().hash_seed),
-      batches_(shard_count_),
-      replies_(shard_count_) {}
+      calls_(shard_count_) {
+  for (remote_call& call : calls_) call.shards = shard.context().shards;
+}
+
+void batch_executor::remote_call::run() { batch.run(shards->local().store(), now, replies); }
 
 bool batch_executor::try_execute(const protocol::command& cmd, cache_time now) {
   switch (cmd.kind) {
@@ -88,7 +90,7 @@ void batch_executor::route(const key_op& op, cache_time now, bool discard) {
     return;
   }
   close_local_fragment();
-  remote_batch& batch = batches_[owner];
+  remote_batch& batch = calls_[owner].batch;
   const size_t index = batch.size();
   if (index == 0) touched_.push_back(owner);
   batch.add(op);
@@ -109,38 +111,16 @@ void batch_executor::close_local_fragment() {
   }
 }
 
-namespace {
-
-// What travels to the owner shard and back: the batch (returned so that its
-// storage is reused) and the replies rendered there. Moved, never shared.
-struct remote_exchange {
-  remote_batch batch;
-  remote_replies replies;
-};
-
-}  // namespace
-
-task<void> batch_executor::dispatch(cache_time now) {
-  std::vector<task<remote_exchange>> calls;
-  calls.reserve(touched_.size());
-  sharded<shard_service>* shards = shard_.context().shards;
+smp_call_group::wait_awaitable batch_executor::dispatch(cache_time now) {
   for (unsigned s : touched_) {
     ++shard_.counters().remote_batches;
-    shard_.counters().remote_ops += batches_[s].size();
-    calls.push_back(submit_to(
-        s, [shards, now, exchange = remote_exchange{std::move(batches_[s]),
-                                                    std::move(replies_[s])}]() mutable {
-          exchange.batch.run(shards->local().store(), now, exchange.replies);
-          return std::move(exchange);
-        }));
-  }
-  std::vector<remote_exchange> results = co_await when_all(std::move(calls));
-  for (size_t i = 0; i < touched_.size(); ++i) {
-    batches_[touched_[i]] = std::move(results[i].batch);
-    replies_[touched_[i]] = std::move(results[i].replies);
+    shard_.counters().remote_ops += calls_[s].batch.size();
+    calls_[s].now = now;
+    group_.add(calls_[s], s);
   }
   remote_ops_ = 0;
   remote_payload_ = 0;
+  return group_.wait();
 }
 
 std::span<const iovec> batch_executor::gather() {
@@ -161,7 +141,7 @@ std::span<const iovec> batch_executor::gather() {
       begin = out_.data() + f.begin;
       length = f.end - f.begin;
     } else {
-      const remote_replies& r = replies_[f.shard];
+      const remote_replies& r = calls_[f.shard].replies;
       const size_t from = f.begin == 0 ? 0 : r.ends[f.begin - 1];
       begin = r.bytes.data() + from;
       length = r.ends[f.end - 1] - from;
@@ -178,8 +158,8 @@ void batch_executor::reset() {
   local_mark_ = 0;
   fragments_.clear();
   for (unsigned s : touched_) {
-    batches_[s].clear();
-    replies_[s].clear();
+    calls_[s].batch.clear();
+    calls_[s].replies.clear();
   }
   touched_.clear();
   remote_ops_ = 0;

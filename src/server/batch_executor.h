@@ -28,10 +28,15 @@
 #include <vector>
 
 #include "protocol/command.h"
-#include "runtime/task.h"
+#include "runtime/smp_call_group.h"
 #include "server/key_op.h"
 #include "server/remote_batch.h"
 #include "server/reply_buffer.h"
+
+namespace shoal {
+template <typename Service>
+class sharded;
+}
 
 namespace shoal::server {
 
@@ -55,9 +60,9 @@ class batch_executor {
   // batches by (each remote op counts as a small reply until it is back).
   size_t pending_size() const { return out_.size() + remote_ops_ * 64 + remote_payload_; }
 
-  // Sends the remote batches, one message per shard, and waits for every
-  // reply. Requires has_remote().
-  task<void> dispatch(cache_time now);
+  // Sends the remote batches, one message per shard, all at once; awaiting
+  // the result waits for every reply. Requires has_remote().
+  smp_call_group::wait_awaitable dispatch(cache_time now);
 
   // The batch's replies in request order. Requires: no remote op pending
   // (dispatch() done). Valid until reset().
@@ -84,6 +89,16 @@ class batch_executor {
   };
   static constexpr unsigned k_local = ~0u;
 
+  // The batch for one other shard, and the replies it renders there. Lent to
+  // that shard for the duration of a dispatch (see smp_call_group.h).
+  struct remote_call final : smp_call {
+    sharded<shard_service>* shards = nullptr;
+    cache_time now = 0;
+    remote_batch batch;
+    remote_replies replies;
+    void run() override;
+  };
+
   // Runs or queues one key operation; with `discard` its reply is dropped.
   void route(const key_op& op, cache_time now, bool discard = false);
   void look_up_silently(const protocol::command& cmd, cache_time now);
@@ -96,9 +111,9 @@ class batch_executor {
   reply_buffer out_;
   size_t local_mark_ = 0;  // start of out_'s bytes not yet in a fragment
   std::vector<fragment> fragments_;
-  std::vector<remote_batch> batches_;   // per destination shard
-  std::vector<remote_replies> replies_;  // per destination shard
-  std::vector<unsigned> touched_;        // shards whose batch is not empty, in first-use order
+  std::vector<remote_call> calls_;  // per destination shard
+  std::vector<unsigned> touched_;   // shards whose batch is not empty, in first-use order
+  smp_call_group group_;
   size_t remote_ops_ = 0;
   size_t remote_payload_ = 0;
   std::vector<iovec> iov_;
