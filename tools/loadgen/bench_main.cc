@@ -164,6 +164,7 @@ int main(int argc, char** argv) {
   smp_config smp_cfg;
   smp_cfg.shards = config.threads;
   smp_cfg.backend = *parse_reactor_backend_kind(config.reactor_backend);
+  smp_cfg.pin_threads = config.pin_threads;
   try {
     return smp::run(smp_cfg, [&]() -> task<int> { return bench(config, servers); });
   } catch (const std::exception& e) {

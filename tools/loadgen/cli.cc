@@ -52,6 +52,8 @@ cli_result parse_command_line(int argc, const char* const* argv) {
   app.add_flag("--prepopulate", c.prepopulate, "set every key once before measuring");
   app.add_option("--seed", c.seed, "random seed (runs are reproducible per seed)");
   app.add_option("--reactor-backend", c.reactor_backend, "auto | epoll | io_uring");
+  bool no_pin = false;
+  app.add_flag("--no-pin", no_pin, "do not pin threads to CPUs (let the kernel place them)");
   app.add_flag("--json", c.json, "print one JSON object instead of the summary");
   app.add_flag("-q,--quiet", c.quiet, "no progress line on stderr");
 
@@ -68,6 +70,7 @@ cli_result parse_command_line(int argc, const char* const* argv) {
   }
 
   if (!servers.empty()) c.servers = servers;
+  c.pin_threads = !no_pin;
   const auto r = parse_ratio(ratio);
   if (!r) return usage_error("--ratio must be GET:SET weights such as 9:1, not '" + ratio + "'");
   c.get_weight = r->first;

@@ -22,6 +22,13 @@ TEST(CliTest, DefaultsAreAClosedLoopAgainstLocalMemcached) {
   EXPECT_EQ(r.config.set_weight, 1u);
 }
 
+TEST(CliTest, ThreadsArePinnedUnlessNoPinIsGiven) {
+  EXPECT_TRUE(parse({}).config.pin_threads);
+  const cli_result r = parse({"--no-pin"});
+  ASSERT_FALSE(r.exit_now) << r.message;
+  EXPECT_FALSE(r.config.pin_threads);
+}
+
 TEST(CliTest, EveryFlagReachesTheConfig) {
   const cli_result r = parse({"--server",
                               "10.0.0.1:1",

@@ -36,6 +36,7 @@ struct workload_config {
   bool prepopulate = false;  // set every key once before measuring
   uint64_t seed = 1;
   std::string reactor_backend = "auto";  // auto | epoll | io_uring
+  bool pin_threads = true;   // pin thread i to the i-th CPU of the affinity mask
   bool json = false;
   bool quiet = false;
 

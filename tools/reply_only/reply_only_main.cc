@@ -124,6 +124,8 @@ int main(int argc, char** argv) {
   app.add_option("-l,--listen", host, "address to listen on")->capture_default_str();
   app.add_option("-t,--threads", shards, "shards (one thread each)")->capture_default_str();
   app.add_option("--reactor-backend", backend, "auto | epoll | io_uring")->capture_default_str();
+  bool no_pin = false;
+  app.add_flag("--no-pin", no_pin, "do not pin shards to CPUs");
   CLI11_PARSE(app, argc, argv);
 
   const auto address = socket_address::parse_host(host, port);
@@ -135,6 +137,7 @@ int main(int argc, char** argv) {
   smp_config config;
   config.shards = shards;
   config.backend = *kind;
+  config.pin_threads = !no_pin;
   try {
     return smp::run(config, [&]() -> task<int> { return reply_only::run_server(*address); });
   } catch (const std::exception& e) {
