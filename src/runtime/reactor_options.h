@@ -23,7 +23,7 @@ std::optional<reactor_backend_kind> parse_reactor_backend_kind(std::string_view 
 struct reactor_options {
   // How long an idle shard that expects a cross-shard reply (or just got
   // messages) keeps polling its queues before it sleeps in the kernel.
-  std::chrono::nanoseconds spin_before_sleep = std::chrono::microseconds(20);
+  std::chrono::nanoseconds spin_before_sleep = std::chrono::microseconds(5);
 
   // io_uring only; each falls back silently when the kernel refuses it.
   // IORING_SETUP_SINGLE_ISSUER|DEFER_TASKRUN: completions are processed only

@@ -59,6 +59,8 @@ std::string usage_text() {
 shoal's own options:
 --reactor-backend=<name>  event loop backend: auto, epoll or io_uring (default: auto)
 --no-pin                  do not pin shard threads to CPUs
+--spin-us=<n>             microseconds a shard polls for another shard's reply
+                          before sleeping (default: 5)
 
 Accepted so that memcached command lines keep working, with a warning, but
 without effect: -f, -n, -L, -k, -r, -D, -e, -N, -S, and memcached's other -o

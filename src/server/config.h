@@ -76,6 +76,9 @@ struct runtime_config {
   unsigned threads = 0;  // -t: shard count; 0 = one per CPU in the affinity mask
   reactor_backend_choice reactor_backend = reactor_backend_choice::automatic;
   bool pin_shards = true;  // --no-pin turns off
+  // --spin-us: how long a shard waiting for another shard's reply polls
+  // before it sleeps (docs/decisions/0104-spin-before-sleep.md).
+  unsigned spin_us = 5;
 };
 
 // The process around the server.

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <string_view>
 
@@ -25,7 +26,7 @@ namespace shoal::server {
 namespace {
 
 // Long-only options (Shoal's own); values past every char.
-enum : int { opt_reactor_backend = 256, opt_no_pin };
+enum : int { opt_reactor_backend = 256, opt_no_pin, opt_spin_us };
 
 // memcached 1.6.18's letters. The leading ':' makes getopt report a missing
 // value as ':' rather than '?', and print nothing itself.
@@ -70,6 +71,7 @@ const option long_options[] = {
     {"napi-ids", required_argument, nullptr, 'N'},
     {"reactor-backend", required_argument, nullptr, opt_reactor_backend},
     {"no-pin", no_argument, nullptr, opt_no_pin},
+    {"spin-us", required_argument, nullptr, opt_spin_us},
     {nullptr, 0, nullptr, 0},
 };
 
@@ -291,6 +293,9 @@ class command_line_parser {
       case opt_no_pin:
         cfg_.runtime.pin_shards = false;
         break;
+      case opt_spin_us:
+        set_spin_us(value);
+        break;
       case 'Z':
         refuse(exit_usage, "ERROR: shoal does not support TLS (-Z)");
         break;
@@ -427,6 +432,16 @@ class command_line_parser {
       refuse(exit_usage, "Invalid value for --reactor-backend: " + std::string(value) +
                              "\n -- should be one of auto, epoll, or io_uring");
     }
+  }
+
+  void set_spin_us(std::string_view value) {
+    unsigned us = 0;
+    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), us);
+    if (ec != std::errc{} || end != value.data() + value.size() || us > 1'000'000) {
+      refuse(exit_usage, "Invalid value for --spin-us: " + std::string(value) +
+                             "\n -- should be a number of microseconds from 0 to 1000000");
+    }
+    cfg_.runtime.spin_us = us;
   }
 
   // memcached's checks after its getopt loop, in its order (those that apply).

@@ -218,9 +218,13 @@ TEST(ConfigTest, ParsingTwiceInOneProcessGivesTheSameResult) {
 }
 
 TEST(ConfigTest, ShoalLongOnlyOptions) {
-  config cfg = parse_ok({"--reactor-backend=epoll", "--no-pin"});
+  config cfg = parse_ok({"--reactor-backend=epoll", "--no-pin", "--spin-us=15"});
   EXPECT_EQ(cfg.runtime.reactor_backend, reactor_backend_choice::epoll);
   EXPECT_FALSE(cfg.runtime.pin_shards);
+  EXPECT_EQ(cfg.runtime.spin_us, 15u);
+  EXPECT_EQ(parse_ok({}).runtime.spin_us, 5u);
+  EXPECT_EQ(parse({"--spin-us=abc"}).exit_code, 64);
+  EXPECT_EQ(parse({"--spin-us=-1"}).exit_code, 64);
   EXPECT_EQ(parse_ok({"--reactor-backend", "io_uring"}).runtime.reactor_backend,
             reactor_backend_choice::io_uring);
   EXPECT_EQ(parse_ok({"--reactor-backend=auto"}).runtime.reactor_backend,

@@ -1,6 +1,7 @@
 // shoal: a shard-per-core, memcached-compatible cache server. main() follows
 // memcached's start-up order (see process_setup.h): parse the command line,
 // set up the process, then run the shards until SIGINT/SIGTERM or `shutdown`.
+#include <chrono>
 #include <cstdio>
 #include <optional>
 #include <variant>
@@ -59,6 +60,7 @@ int main(int argc, char** argv) {
   smp_cfg.shards = shard_count;
   smp_cfg.backend = backend_of(cfg.runtime.reactor_backend);
   smp_cfg.pin_threads = cfg.runtime.pin_shards;
+  smp_cfg.reactor.spin_before_sleep = std::chrono::microseconds(cfg.runtime.spin_us);
   int status = 0;
   try {
     status = smp::run(smp_cfg, [&]() -> task<int> {
