@@ -1,7 +1,7 @@
 // shoal-reply-only: the ceiling server. Every shard listens on the same
 // address (SO_REUSEPORT), and each connection runs one small loop: recv,
 // find the complete requests (request_scanner), answer each with a canned
-// reply (a get misses, a store is STORED), and send every reply of the batch
+// reply (a get misses, or with --hit-value-size hits; a store is STORED), and send every reply of the batch
 // in one send. No cache, no cross-shard hop: what is left is the cost of the
 // runtime and the kernel's network stack, which is the most any server built
 // on them can reach on this machine (issue 5).
@@ -31,12 +31,16 @@ namespace {
 constexpr size_t k_buffer = 2 * request_scanner::k_max_line;
 constexpr size_t k_compact_below = 8 * 1024;
 
+// Hit mode's value (--hit-value-size); empty view = every get misses.
+std::string g_hit_value;
+bool g_hits = false;
+
 task<void> serve(connected_socket socket) {
   auto in = std::make_unique_for_overwrite<char[]>(k_buffer);
   size_t begin = 0, end = 0;
   std::string out;
   out.reserve(16 * 1024);
-  request_scanner scanner;
+  request_scanner scanner = g_hits ? request_scanner(g_hit_value) : request_scanner();
   for (;;) {
     const io_result<size_t> got =
         co_await socket.recv(std::span<char>(in.get() + end, k_buffer - end));
@@ -126,7 +130,15 @@ int main(int argc, char** argv) {
   app.add_option("--reactor-backend", backend, "auto | epoll | io_uring")->capture_default_str();
   bool no_pin = false;
   app.add_flag("--no-pin", no_pin, "do not pin shards to CPUs");
+  size_t hit_value_size = 0;
+  app.add_option("--hit-value-size", hit_value_size,
+                 "answer every get key as present, with a value of this many bytes")
+      ->check(CLI::Range(size_t{0}, size_t{1} << 20));
   CLI11_PARSE(app, argc, argv);
+  if (app.count("--hit-value-size") > 0) {
+    reply_only::g_hits = true;
+    reply_only::g_hit_value.assign(hit_value_size, 'x');
+  }
 
   const auto address = socket_address::parse_host(host, port);
   const auto kind = parse_reactor_backend_kind(backend);

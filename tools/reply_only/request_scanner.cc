@@ -34,6 +34,22 @@ std::string_view next_token(std::string_view& line) {
 
 }  // namespace
 
+void request_scanner::answer_retrieval(std::string_view command, std::string_view keys,
+                                       std::string& out) const {
+  if (hits_) {
+    const bool with_cas = command == "gets" || command == "gats";
+    if (command == "gat" || command == "gats") next_token(keys);  // exptime
+    char length[24];
+    const auto [length_end, ec] = std::to_chars(length, length + sizeof length, hit_value_.size());
+    const std::string_view length_text(length, static_cast<size_t>(length_end - length));
+    for (std::string_view key = next_token(keys); !key.empty(); key = next_token(keys)) {
+      out.append("VALUE ").append(key).append(" 0 ").append(length_text);
+      out.append(with_cas ? " 1\r\n" : "\r\n").append(hit_value_).append("\r\n");
+    }
+  }
+  out.append("END\r\n");
+}
+
 scan_result request_scanner::scan(std::string_view in, std::string& out) {
   scan_result result;
   size_t pos = 0;
@@ -59,7 +75,7 @@ scan_result request_scanner::scan(std::string_view in, std::string& out) {
     ++result.requests;
     const std::string_view command = next_token(line);
     if (is_retrieval(command)) {
-      out.append("END\r\n");
+      answer_retrieval(command, line, out);
     } else if (is_storage(command)) {
       std::string_view fields = line;
       next_token(fields);  // key

@@ -15,9 +15,8 @@ struct outcome {
 };
 
 // Feeds the chunks as a connection would (unconsumed bytes kept in front).
-outcome feed(const std::vector<std::string>& chunks) {
+outcome feed_to(request_scanner& scanner, const std::vector<std::string>& chunks) {
   outcome o;
-  request_scanner scanner;
   std::string buffer;
   for (const std::string& chunk : chunks) {
     buffer += chunk;
@@ -30,6 +29,11 @@ outcome feed(const std::vector<std::string>& chunks) {
     }
   }
   return o;
+}
+
+outcome feed(const std::vector<std::string>& chunks) {
+  request_scanner scanner;
+  return feed_to(scanner, chunks);
 }
 
 const std::string k_stream =
@@ -87,6 +91,18 @@ TEST(RequestScannerTest, QuitAndOverlongLinesClose) {
 TEST(RequestScannerTest, AStorageCommandWithoutALengthIsAClientError) {
   EXPECT_EQ(feed({"set k 0 0\r\nget k\r\n"}).replies,
             "CLIENT_ERROR bad command line format\r\nEND\r\n");
+}
+
+TEST(RequestScannerTest, HitModeAnswersEveryKeyWithTheFixedValue) {
+  request_scanner scanner("abc");
+  const outcome o = feed_to(scanner, {"get k1 k2\r\ngets k3\r\ngat 10 k4\r\nget\r\nset k 0 0 1\r\n", "z\r\n"});
+  EXPECT_EQ(o.replies,
+            "VALUE k1 0 3\r\nabc\r\nVALUE k2 0 3\r\nabc\r\nEND\r\n"
+            "VALUE k3 0 3 1\r\nabc\r\nEND\r\n"
+            "VALUE k4 0 3\r\nabc\r\nEND\r\n"
+            "END\r\n"
+            "STORED\r\n");
+  EXPECT_EQ(o.requests, 5u);
 }
 
 }  // namespace
