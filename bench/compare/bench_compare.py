@@ -254,6 +254,16 @@ def latency_curves(args, report):
     return curves
 
 
+def save_plot(fig, ax, title, path, report):
+    """Titles, grids and saves one plot, and links it from the report."""
+    ax.set_title(title)
+    ax.grid(True, alpha=0.3)
+    ax.legend()
+    fig.savefig(path, dpi=110, bbox_inches="tight")
+    alt = os.path.splitext(os.path.basename(path))[0].replace("_", " ")
+    report(f"\n![{alt}]({os.path.relpath(path, 'docs')})")
+
+
 def draw_plots(plots_dir, sweep, curves, report):
     try:
         import matplotlib
@@ -271,12 +281,8 @@ def draw_plots(plots_dir, sweep, curves, report):
         ax.set_xscale("log")
         ax.set_xlabel("connections (depth 1, 90:10 get:set)")
         ax.set_ylabel("requests per second")
-        ax.set_title("Throughput against connections, 1 server core")
-        ax.grid(True, alpha=0.3)
-        ax.legend()
-        path = os.path.join(plots_dir, "throughput_vs_connections.png")
-        fig.savefig(path, dpi=110, bbox_inches="tight")
-        report(f"\n![throughput vs connections]({os.path.relpath(path, 'docs')})")
+        save_plot(fig, ax, "Throughput against connections, 1 server core",
+                  os.path.join(plots_dir, "throughput_vs_connections.png"), report)
     if curves:
         fig, ax = plt.subplots(figsize=(7, 4.5))
         points = [("p50", 50), ("p90", 90), ("p99", 99), ("p999", 99.9)]
@@ -288,12 +294,8 @@ def draw_plots(plots_dir, sweep, curves, report):
         ax.set_xticks([2, 10, 100, 1000, 10000])
         ax.set_xticklabels(["p50", "p90", "p99", "p99.9", "max"])
         ax.set_ylabel("latency (µs)")
-        ax.set_title("Latency percentiles at a fixed request rate")
-        ax.grid(True, alpha=0.3)
-        ax.legend()
-        path = os.path.join(plots_dir, "latency_percentiles.png")
-        fig.savefig(path, dpi=110, bbox_inches="tight")
-        report(f"\n![latency percentiles]({os.path.relpath(path, 'docs')})")
+        save_plot(fig, ax, "Latency percentiles at a fixed request rate",
+                  os.path.join(plots_dir, "latency_percentiles.png"), report)
 
 
 # ---------------------------------------------------------------- efficiency

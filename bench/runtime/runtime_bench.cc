@@ -142,14 +142,20 @@ BENCHMARK(BM_CrossShardBatched)
     ->Args({1, 256})
     ->UseRealTime();
 
+// `n` timers armed far in the future, so that the measured one is not alone.
+std::vector<std::unique_ptr<timer>> arm_other_timers(int n) {
+  std::vector<std::unique_ptr<timer>> timers;
+  for (int i = 0; i < n; ++i) {
+    timers.push_back(std::make_unique<timer>([] {}));
+    timers.back()->arm(std::chrono::seconds(100 + i));
+  }
+  return timers;
+}
+
 // Arming and cancelling a timer while 10,000 others are armed.
 void BM_TimerArmCancel(benchmark::State& state) {
   on_shards(1, reactor_backend_kind::epoll, [&]() -> task<void> {
-    std::vector<std::unique_ptr<timer>> others;
-    for (int i = 0; i < 10000; ++i) {
-      others.push_back(std::make_unique<timer>([] {}));
-      others.back()->arm(std::chrono::seconds(100 + i));
-    }
+    const std::vector<std::unique_ptr<timer>> others = arm_other_timers(10000);
     timer t([] {});
     for (auto _ : state) {
       t.arm(std::chrono::seconds(150));
@@ -164,11 +170,7 @@ BENCHMARK(BM_TimerArmCancel);
 // Pushing an idle timeout later (once per request in a server): O(1).
 void BM_TimerRearmLater(benchmark::State& state) {
   on_shards(1, reactor_backend_kind::epoll, [&]() -> task<void> {
-    std::vector<std::unique_ptr<timer>> others;
-    for (int i = 0; i < 10000; ++i) {
-      others.push_back(std::make_unique<timer>([] {}));
-      others.back()->arm(std::chrono::seconds(100 + i));
-    }
+    const std::vector<std::unique_ptr<timer>> others = arm_other_timers(10000);
     timer t([] {});
     t.arm(std::chrono::seconds(60));
     auto deadline = reactor::now() + std::chrono::seconds(60);
